@@ -1,0 +1,3 @@
+from bilateral.cli import main
+
+main()

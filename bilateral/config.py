@@ -1,0 +1,265 @@
+"""Settings from bilateral.toml, overridden by BILATERAL_* environment variables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+
+from bilateral.errors import ConfigError
+from bilateral.paths import project_root
+
+SOURCES = ("worldbank", "imf_datamapper", "imf_trade", "comtrade")
+
+URL_VARIABLES = {
+    "worldbank": "BILATERAL_WORLDBANK_URL",
+    "imf_datamapper": "BILATERAL_IMF_DATAMAPPER_URL",
+    "imf_trade": "BILATERAL_IMF_SDMX_URL",
+    "comtrade": "BILATERAL_COMTRADE_URL",
+}
+KEY_VARIABLES = {
+    "imf_trade": "BILATERAL_IMF_KEY",
+    "comtrade": "BILATERAL_COMTRADE_KEY",
+}
+
+
+class Secret(str):
+    """An API key: usable as a string, never shown by repr or in logs."""
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    enabled: bool
+    base_url: str
+    indicators: tuple[str, ...] = ()
+    per_page: int = 1000
+    min_interval_s: float = 0.0
+    edition: str = "auto"
+    ranked: tuple[str, ...] = ()
+    years: int = 5
+    key: Secret | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 60.0
+    retries: int = 4
+    backoff_s: float = 1.0
+    retry_after_max_s: float = 120.0
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    timezone: str = "UTC"
+    refresh_cron: str = "0 6 * * *"
+    briefing_cron: str = "0 7 1 * *"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    home: Path
+    pair: tuple[str, str]
+    peers: tuple[str, ...]
+    start_year: int
+    end_year: int
+    sources: dict[str, SourceConfig]
+    http: HttpConfig
+    schedule: ScheduleConfig
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return self.pair + self.peers
+
+    @property
+    def pair_slug(self) -> str:
+        return "-".join(code.lower() for code in self.pair)
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The writer's file: only a refresh opens it."""
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def snapshot_path(self) -> Path:
+        """The published read-only copy that readers open."""
+        return self.home / "published.duckdb"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def briefings_dir(self) -> Path:
+        return self.home / "briefings"
+
+    def enabled_sources(self) -> list[SourceConfig]:
+        return [source for source in self.sources.values() if source.enabled]
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("BILATERAL_CONFIG") or project_root() / "bilateral.toml")
+
+
+def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Read the TOML file and apply the environment; every bad value is one ConfigError line."""
+    environ = os.environ if environ is None else environ
+    path = Path(path) if path else default_config_path()
+    document = _read_toml(path)
+    where = f"{path}"
+    pair = _countries(document, "pair.countries", where)
+    if len(pair) != 2 or pair[0] == pair[1]:
+        raise ConfigError(f"{where}: pair.countries must name two different countries, found {list(pair)}")
+    peers = tuple(code for code in _countries(document, "pair.peers", where, required=False) if code not in pair)
+    start = _integer(document, "years.start", where, default=1990, low=1950, high=dt.date.today().year)
+    end = _integer(document, "years.end", where, default=dt.date.today().year, low=start, high=2100)
+    sources = {name: _source(document, name, where, environ) for name in SOURCES}
+    unknown = set(document.get("sources", {})) - set(SOURCES)
+    if unknown:
+        raise ConfigError(f"{where}: sources.{sorted(unknown)[0]} is not a known source; allowed: {', '.join(SOURCES)}")
+    home = Path(environ.get("BILATERAL_HOME") or "var").expanduser()
+    return Config(
+        path=path,
+        home=home,
+        pair=(pair[0], pair[1]),
+        peers=peers,
+        start_year=start,
+        end_year=end,
+        sources=sources,
+        http=_http(document, where),
+        schedule=_schedule(document, where),
+    )
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found (set --config or BILATERAL_CONFIG)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+
+
+def _lookup(document: dict, key: str):
+    node = document
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _countries(document: dict, key: str, where: str, required: bool = True) -> tuple[str, ...]:
+    value = _lookup(document, key)
+    if value is None and not required:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ConfigError(f"{where}: {key} must be a list of ISO 3166 alpha-3 codes like [\"RUS\", \"MEX\"]")
+    codes = []
+    for code in value:
+        country = pycountry.countries.get(alpha_3=code.upper())
+        if country is None:
+            raise ConfigError(f"{where}: {key} has {code!r}, which is not an ISO 3166 alpha-3 country code")
+        codes.append(country.alpha_3)
+    return tuple(codes)
+
+
+def _integer(document: dict, key: str, where: str, default: int, low: int, high: int) -> int:
+    value = _lookup(document, key)
+    if value is None:
+        return default
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{where}: {key} must be a whole number from {low} to {high}, found {value!r}")
+    return value
+
+
+def _number(table: dict, key: str, where: str, default: float, low: float = 0.0) -> float:
+    value = table.get(key, default)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < low:
+        raise ConfigError(f"{where}: {key} must be a number >= {low}, found {value!r}")
+    return float(value)
+
+
+def _source(document: dict, name: str, where: str, environ) -> SourceConfig:
+    table = _lookup(document, f"sources.{name}") or {}
+    prefix = f"sources.{name}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: {prefix} must be a table")
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{where}: {prefix}.enabled must be true or false, found {enabled!r}")
+    base_url = environ.get(URL_VARIABLES[name]) or table.get("base_url")
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{where}: {prefix}.base_url (or {URL_VARIABLES[name]}) must be an http(s) URL, found {base_url!r}"
+        )
+    indicators = table.get("indicators", [])
+    if not isinstance(indicators, list) or not all(isinstance(item, str) and item for item in indicators):
+        raise ConfigError(f"{where}: {prefix}.indicators must be a list of indicator codes")
+    ranked = table.get("ranked", [])
+    if not isinstance(ranked, list) or not set(ranked) <= set(indicators):
+        raise ConfigError(f"{where}: {prefix}.ranked must list indicators that are also in {prefix}.indicators")
+    edition = table.get("edition", "auto")
+    if not (edition == "auto" or _is_weo_edition(edition)):
+        raise ConfigError(f"{where}: {prefix}.edition must be \"auto\" or a WEO edition like \"2025-10\", found {edition!r}")
+    per_page = table.get("per_page", 1000)
+    if not isinstance(per_page, int) or not 1 <= per_page <= 32500:
+        raise ConfigError(f"{where}: {prefix}.per_page must be a whole number from 1 to 32500, found {per_page!r}")
+    years = table.get("years", 5)
+    if not isinstance(years, int) or not 1 <= years <= 30:
+        raise ConfigError(f"{where}: {prefix}.years must be a whole number from 1 to 30, found {years!r}")
+    key_variable = KEY_VARIABLES.get(name)
+    key = environ.get(key_variable) if key_variable else None
+    return SourceConfig(
+        name=name,
+        enabled=enabled,
+        base_url=base_url.rstrip("/"),
+        indicators=tuple(indicators),
+        per_page=per_page,
+        min_interval_s=_number(table, "min_interval_s", f"{where}: {prefix}", 0.0),
+        edition=edition,
+        ranked=tuple(ranked),
+        years=years,
+        key=Secret(key) if key else None,
+    )
+
+
+def _is_weo_edition(value) -> bool:
+    return isinstance(value, str) and len(value) == 7 and value[:4].isdigit() and value[4:] in ("-04", "-10")
+
+
+def _http(document: dict, where: str) -> HttpConfig:
+    table = document.get("http", {})
+    prefix = f"{where}: http"
+    retries = table.get("retries", 4)
+    if not isinstance(retries, int) or not 0 <= retries <= 10:
+        raise ConfigError(f"{prefix}.retries must be a whole number from 0 to 10, found {retries!r}")
+    return HttpConfig(
+        connect_timeout_s=_number(table, "connect_timeout_s", prefix, 5.0, low=0.001),
+        read_timeout_s=_number(table, "read_timeout_s", prefix, 60.0, low=0.001),
+        retries=retries,
+        backoff_s=_number(table, "backoff_s", prefix, 1.0),
+        retry_after_max_s=_number(table, "retry_after_max_s", prefix, 120.0),
+    )
+
+
+def _schedule(document: dict, where: str) -> ScheduleConfig:
+    table = document.get("schedule", {})
+    values = {}
+    for key, default in (("timezone", "UTC"), ("refresh_cron", "0 6 * * *"), ("briefing_cron", "0 7 1 * *")):
+        value = table.get(key, default)
+        if not isinstance(value, str) or (key.endswith("cron") and len(value.split()) != 5):
+            raise ConfigError(f"{where}: schedule.{key} must be a five-field cron string, found {value!r}")
+        values[key] = value
+    return ScheduleConfig(**values)

@@ -1,0 +1,139 @@
+"""The one HTTP client: timeouts, retries with backoff and Retry-After, politeness, User-Agent.
+
+Nothing else in the package retries, so retries never multiply. urllib3's Retry
+handles connection errors and retryable statuses; bodies that arrive broken
+(truncated, or an HTML page with status 200) surface after urllib3 has finished,
+so they are retried here, within the same bounded budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from bilateral import __version__
+from bilateral.config import HttpConfig
+from bilateral.errors import FetchError, SourceError
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"bilateral/{__version__} (country-pair briefings; +https://pypi.org/project/bilateral/)"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+class BrokenBody(SourceError):
+    """A body that may be whole next time: cut short, HTML instead of JSON, empty."""
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str
+    status: int
+    body: bytes
+    content_type: str
+    fetched_at: dt.datetime
+
+
+class HttpClient:
+    """A keep-alive session for one source, spaced at least `min_interval_s` apart."""
+
+    def __init__(self, settings: HttpConfig, min_interval_s: float = 0.0, headers: dict[str, str] | None = None):
+        self.settings = settings
+        self.min_interval_s = min_interval_s
+        self._last_request = 0.0
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers.update(headers or {})
+        adapter = HTTPAdapter(max_retries=self._retry())
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def _retry(self) -> Retry:
+        return Retry(
+            total=self.settings.retries,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=frozenset({"GET"}),
+            backoff_factor=self.settings.backoff_s,
+            backoff_jitter=self.settings.backoff_s / 2,
+            backoff_max=max(self.settings.backoff_s * 16, 0.001),
+            respect_retry_after_header=True,
+            # urllib3's own cap is six hours: a scheduled run must not hang that long
+            retry_after_max=int(self.settings.retry_after_max_s),
+            raise_on_status=False,
+        )
+
+    def get(self, url: str, params: dict | None = None, check: Callable[[bytes], None] | None = None) -> Response:
+        """GET a URL; `check` raises BrokenBody for a body worth asking for again."""
+        attempts = self.settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                response = self._get_once(url, params)
+                if check is not None:
+                    check(response.body)
+                return response
+            except (BrokenBody, requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as error:
+                if attempt == attempts:
+                    raise _final_error(url, params, error) from None
+                log.warning("%s: %s; asking again (%d/%d)", url, _cause(error), attempt, attempts - 1)
+                time.sleep(self._backoff(attempt))
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _get_once(self, url: str, params: dict | None) -> Response:
+        self._wait_turn()
+        timeout = (self.settings.connect_timeout_s, self.settings.read_timeout_s)
+        try:
+            reply = self.session.get(url, params=params, timeout=timeout)
+        except requests.exceptions.RetryError as error:
+            raise FetchError(f"{_shown(url, params)}: gave up after {self.settings.retries} retries: {_cause(error)}") from None
+        except requests.exceptions.ChunkedEncodingError:
+            raise
+        except requests.exceptions.RequestException as error:
+            raise FetchError(f"{_shown(url, params)}: {_cause(error)}") from None
+        finally:
+            self._last_request = time.monotonic()
+        if reply.status_code != 200:
+            detail = "still failing after retries" if reply.status_code in RETRY_STATUSES else "not retried"
+            raise FetchError(f"{_shown(reply.url, None)}: HTTP {reply.status_code} ({detail})")
+        return Response(
+            url=reply.url,
+            status=reply.status_code,
+            body=reply.content,
+            content_type=reply.headers.get("Content-Type", ""),
+            fetched_at=dt.datetime.now(dt.timezone.utc),
+        )
+
+    def _wait_turn(self) -> None:
+        wait = self._last_request + self.min_interval_s - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.settings.backoff_s * 2 ** (attempt - 1)
+        return base + random.uniform(0, self.settings.backoff_s / 2)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _shown(url: str, params: dict | None) -> str:
+    """The URL as a user would paste it (query included, no secrets: keys travel in headers)."""
+    return requests.Request("GET", url, params=params).prepare().url or url
+
+
+def _cause(error: BaseException) -> str:
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _final_error(url: str, params: dict | None, error: BaseException) -> SourceError:
+    if isinstance(error, BrokenBody):
+        return SourceError(f"{_shown(url, params)}: {error}")
+    return FetchError(f"{_shown(url, params)}: body cut short ({type(error).__name__})")

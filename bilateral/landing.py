@@ -1,0 +1,49 @@
+"""Land each answer's bytes on disk, content-addressed, before anything parses them.
+
+A parser bug then never costs a fetch: the bytes stay under raw/ and a fixed
+parser can read them again. Identical bytes land once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilateral.http import Response
+
+
+@dataclass(frozen=True)
+class Landed:
+    source: str
+    response: Response
+    sha256: str
+    path: str  # relative to BILATERAL_HOME
+    is_unchanged: bool
+
+    @property
+    def body(self) -> bytes:
+        return self.response.body
+
+
+def land(home: Path, source: str, response: Response, known: dict[str, str]) -> Landed:
+    """Store the body as raw/<source>/<sha256[:2]>/<sha256>, atomically; note whether it changed."""
+    digest = hashlib.sha256(response.body).hexdigest()
+    relative = Path("raw") / source / digest[:2] / digest
+    target = home / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{digest}.{os.getpid()}.part")
+        with open(partial, "wb") as handle:
+            handle.write(response.body)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    return Landed(
+        source=source,
+        response=response,
+        sha256=digest,
+        path=relative.as_posix(),
+        is_unchanged=known.get(response.url) == digest,
+    )

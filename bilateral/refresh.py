@@ -1,0 +1,150 @@
+"""The refresh pipeline without an orchestrator: plan, collect (fetch, land, parse), load.
+
+flows/refresh.py wraps these steps in Prefect tasks; tests and the benchmark may
+call them directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bilateral import warehouse
+from bilateral.config import Config
+from bilateral.errors import BilateralError, WarehouseError
+from bilateral.http import HttpClient
+from bilateral.landing import land
+from bilateral.sources import Request, labels_frame, observations_frame, registry
+from bilateral.warehouse import SourceOutcome
+
+log = logging.getLogger(__name__)
+
+FETCH_COLUMNS = ["source", "url", "status", "sha256", "bytes", "path", "fetched_at", "is_unchanged", "error"]
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    status: str
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return sum(outcome.counts.new for outcome in self.outcomes)
+
+    @property
+    def revised(self) -> int:
+        return sum(outcome.counts.revised for outcome in self.outcomes)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(outcome.counts.unchanged for outcome in self.outcomes)
+
+    @property
+    def failures(self) -> list[str]:
+        return [outcome.error for outcome in self.outcomes if outcome.error]
+
+
+def new_run_id(now: dt.datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def plan(config: Config) -> dict[str, list[Request]]:
+    """The requests of every enabled source, by source."""
+    modules = registry()
+    return {source.name: modules[source.name].requests_for(config) for source in config.enabled_sources()}
+
+
+def collect(config: Config, source: str, requests: list[Request], known: dict[str, str]) -> SourceOutcome:
+    """Fetch, land and parse one source's requests; a failure becomes the outcome's error.
+
+    A failed source loads nothing from this run, so its earlier values stay as they
+    were, and none of its bodies counts as a good fetch for the next run.
+    """
+    module = registry()[source]
+    settings = config.sources[source]
+    client = HttpClient(config.http, settings.min_interval_s, module.headers(settings))
+    fetches: list[dict] = []
+    parsed = []
+    try:
+        for request in requests:
+            for response in module.fetch(client, request):
+                landed = land(config.home, source, response, known)
+                fetches.append(
+                    {
+                        "source": source,
+                        "url": response.url,
+                        "status": response.status,
+                        "sha256": landed.sha256,
+                        "bytes": len(response.body),
+                        "path": landed.path,
+                        "fetched_at": response.fetched_at,
+                        "is_unchanged": landed.is_unchanged,
+                        "error": None,
+                    }
+                )
+                if not landed.is_unchanged:
+                    parsed.append(module.parse(request, response.body, response.url, response.fetched_at))
+    except BilateralError as error:
+        message = str(error)
+        log.warning("%s failed: %s", source, message)
+        for row in fetches:
+            row["error"] = message
+        return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(fetches), error=message)
+    finally:
+        client.close()
+    return SourceOutcome(
+        source,
+        _concat([item.observations for item in parsed], observations_frame([])),
+        _concat([item.labels for item in parsed], labels_frame([])),
+        _fetches_frame(fetches),
+    )
+
+
+def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[SourceOutcome]) -> RunSummary:
+    """One transaction for the whole run, then the snapshot readers use."""
+    with warehouse.writer(config.warehouse_path) as connection:
+        status = warehouse.load(connection, run_id, started_at, outcomes)
+        warehouse.publish(connection, config.snapshot_path)
+    return RunSummary(run_id=run_id, status=status, outcomes=outcomes)
+
+
+@contextlib.contextmanager
+def exclusive(config: Config, what: str = "refresh") -> Iterator[None]:
+    """Hold the data directory's writer lock, or fail at once naming who holds it."""
+    config.home.mkdir(parents=True, exist_ok=True)
+    path = config.home / "writer.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise WarehouseError(f"{path}: a {what} cannot start: {holder} is writing to {config.home}") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{what} (pid {os.getpid()})")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+
+
+def _fetches_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=FETCH_COLUMNS)
+
+
+def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    frames = [frame for frame in frames if not frame.empty]
+    return pd.concat(frames, ignore_index=True) if frames else empty
+

@@ -1,0 +1,149 @@
+"""IMF International Merchandise Trade Statistics (IMTS) on the IMF SDMX 3.0 API.
+
+The legacy DOTS service (dataservices.imf.org) is retired; IMTS is its successor.
+Answers are SDMX-JSON 2.0 data messages, read generically: series keys index the
+series dimensions in the order the structure lists them, observation keys index
+TIME_PERIOD's values, and attributes follow the measures by position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from bilateral.config import Config, SourceConfig
+from bilateral.errors import SchemaDriftError
+from bilateral.http import HttpClient, Response
+from bilateral.sources import Parsed, Request, check_json, decode_json, number, parsed, require
+
+NAME = "imf_trade"
+DATASET = "IMTS"
+FLOW = "data/dataflow/IMF.STA/IMTS/+"  # "+" = the latest version of the dataflow
+REQUIRED_DIMENSIONS = ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY")
+FREQUENCY_DIMENSIONS = ("FREQUENCY", "FREQ")
+
+
+def headers(settings: SourceConfig) -> dict[str, str]:
+    wanted = {"Accept": "application/json"}
+    if settings.key:  # public data needs no key; a subscription key raises the quota
+        wanted["Ocp-Apim-Subscription-Key"] = settings.key
+    return wanted
+
+
+def requests_for(config: Config) -> list[Request]:
+    settings = config.sources[NAME]
+    pair = "+".join(config.pair)
+    key = f"{pair}.{'+'.join(settings.indicators)}.{pair}.A"
+    return [
+        Request(
+            source=NAME,
+            kind="data",
+            url=f"{settings.base_url}/{FLOW}/{key}",
+            params={"dimensionAtObservation": "TIME_PERIOD", "attributes": "dsd", "measures": "all"},
+            context={"pair": config.pair, "start": config.start_year},
+        )
+    ]
+
+
+def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
+    yield client.get(request.url, params=request.params, check=check_json)
+
+
+def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> Parsed:
+    message = decode_json(NAME, url, body)
+    data = require(message, "data", NAME, url)
+    datasets = require(data, "dataSets", NAME, url, "data")
+    structures = require(data, "structures", NAME, url, "data")
+    observations = []
+    for position, dataset in enumerate(datasets):
+        structure = _structure(structures, dataset.get("structure", 0), url)
+        observations.extend(_dataset_rows(dataset, structure, url, fetched_at, f"dataSets[{position}]"))
+    pair = set(request.context.get("pair", ()))
+    # a key like MEX+RUS.X.RUS+MEX also matches MEX->MEX and RUS->RUS (empty); keep the pair's flows
+    wanted = [row for row in observations if not pair or (row["ref_area"] in pair and row["counterpart_area"] in pair)]
+    return parsed(wanted)
+
+
+def _structure(structures: list, index: int, url: str) -> dict:
+    if not isinstance(index, int) or not 0 <= index < len(structures):
+        raise SchemaDriftError(f"{NAME}: {url}: dataSet refers to structure {index!r}, message has {len(structures)}")
+    return structures[index]
+
+
+def _dataset_rows(dataset: dict, structure: dict, url: str, fetched_at: dt.datetime, where: str) -> list[dict]:
+    dimensions = require(structure, "dimensions", NAME, url, "structures")
+    series_dimensions = require(dimensions, "series", NAME, url, "structures.dimensions")
+    ids = [require(dimension, "id", NAME, url, "structures.dimensions.series") for dimension in series_dimensions]
+    missing = [name for name in REQUIRED_DIMENSIONS if name not in ids]
+    if missing or not any(name in ids for name in FREQUENCY_DIMENSIONS):
+        raise SchemaDriftError(
+            f"{NAME}: {url}: unknown dimension layout {ids}; expected {list(REQUIRED_DIMENSIONS)} and FREQUENCY"
+        )
+    periods = _time_periods(dimensions, url)
+    measures = (structure.get("measures") or {}).get("observation") or [{"id": "OBS_VALUE"}]
+    value_position = next((i for i, measure in enumerate(measures) if measure.get("id") == "OBS_VALUE"), None)
+    if value_position is None:
+        raise SchemaDriftError(f"{NAME}: {url}: measure 'OBS_VALUE' missing in structures.measures")
+    unit = _series_unit(structure)
+    rows = []
+    for series_key, series in (dataset.get("series") or {}).items():
+        codes = _series_codes(series_key, series_dimensions, ids, url)
+        for observation_key, observation in (series.get("observations") or {}).items():
+            period = _index(periods, observation_key, url, f"{where}.series[{series_key}].observations")
+            if not isinstance(observation, list) or len(observation) <= value_position:
+                raise SchemaDriftError(f"{NAME}: {url}: {where}.series[{series_key}].observations[{observation_key}]: no OBS_VALUE")
+            # OBS_VALUE is whole US dollars; SCALE is a display hint, never a multiplier
+            value = number(observation[value_position], NAME, url, f"series {series_key} period {period}")
+            if value is None:
+                continue
+            rows.append(
+                {
+                    "source": NAME,
+                    "dataset": DATASET,
+                    "indicator": codes["INDICATOR"],
+                    "ref_area": codes["COUNTRY"],
+                    "counterpart_area": codes["COUNTERPART_COUNTRY"],
+                    "period": period,
+                    "value": value,
+                    "unit": unit,
+                    "obs_status": None,
+                    "is_forecast": False,
+                    "source_updated": fetched_at.date().isoformat(),
+                }
+            )
+    return rows
+
+
+def _time_periods(dimensions: dict, url: str) -> list[str]:
+    for dimension in dimensions.get("observation") or []:
+        if dimension.get("id") == "TIME_PERIOD":
+            return [value.get("value") or value.get("id") for value in require(dimension, "values", NAME, url, "TIME_PERIOD")]
+    raise SchemaDriftError(f"{NAME}: {url}: observation dimension 'TIME_PERIOD' missing in structures.dimensions")
+
+
+def _series_codes(series_key: str, series_dimensions: list, ids: list[str], url: str) -> dict[str, str]:
+    positions = series_key.split(":")
+    if len(positions) != len(series_dimensions):
+        raise SchemaDriftError(f"{NAME}: {url}: series key {series_key!r} has {len(positions)} parts, the structure {len(ids)} dimensions")
+    codes = {}
+    for dimension, position in zip(series_dimensions, positions):
+        value = _index(dimension.get("values") or [], position, url, f"dimension {dimension['id']}")
+        codes[dimension["id"]] = value.get("id") if isinstance(value, dict) else value
+    return codes
+
+
+def _index(values: list, key: str, url: str, where: str):
+    try:
+        return values[int(key)]
+    except (ValueError, IndexError):
+        raise SchemaDriftError(f"{NAME}: {url}: {where}: index {key!r} outside the {len(values)} values listed") from None
+
+
+def _series_unit(structure: dict) -> str:
+    """The UNIT attribute's code (USD); the flows are in US dollars when it is absent."""
+    attributes = structure.get("attributes") or {}
+    for group in attributes.values():
+        for attribute in group or []:
+            if attribute.get("id") == "UNIT" and attribute.get("values"):
+                return attribute["values"][0].get("id") or "USD"
+    return "USD"

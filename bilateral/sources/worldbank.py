@@ -1,0 +1,144 @@
+"""World Bank Indicators API v2: https://datahelpdesk.worldbank.org/knowledgebase/articles/889392"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+
+from bilateral.config import Config, SourceConfig
+from bilateral.errors import SchemaDriftError, SourceError
+from bilateral.http import HttpClient, Response
+from bilateral.sources import Parsed, Request, check_json, decode_json, number, parsed, require
+
+NAME = "worldbank"
+DATASET = "WDI"
+
+
+def headers(settings: SourceConfig) -> dict[str, str]:
+    return {}
+
+
+def requests_for(config: Config) -> list[Request]:
+    settings = config.sources[NAME]
+    # ';' joins countries in one path segment: one request per indicator for all of them
+    countries = ";".join(config.countries)
+    data = [
+        Request(
+            source=NAME,
+            kind="data",
+            url=f"{settings.base_url}/country/{countries}/indicator/{indicator}",
+            params={"format": "json", "per_page": settings.per_page, "date": f"{config.start_year}:{config.end_year}"},
+            context={"indicator": indicator},
+        )
+        for indicator in settings.indicators
+    ]
+    labels = [
+        Request(source=NAME, kind="labels", url=f"{settings.base_url}/country/{countries}", params={"format": "json", "per_page": 400})
+    ] + [
+        Request(source=NAME, kind="labels", url=f"{settings.base_url}/indicator/{indicator}", params={"format": "json"})
+        for indicator in settings.indicators
+    ]
+    return data + labels
+
+
+def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
+    """Every page the first page's envelope announces."""
+    first = client.get(request.url, params=request.params, check=check_json)
+    yield first
+    envelope = _envelope(decode_json(NAME, first.url, first.body), first.url)
+    pages = int(envelope.get("pages") or 0)
+    for page in range(2, pages + 1):
+        response = client.get(request.url, params={**request.params, "page": page}, check=check_json)
+        later = _envelope(decode_json(NAME, response.url, response.body), response.url)
+        if int(later.get("total") or 0) != int(envelope.get("total") or 0):
+            raise SourceError(
+                f"{NAME}: {response.url}: total changed between pages ({envelope.get('total')} -> {later.get('total')});"
+                " the series is being updated, try again later"
+            )
+        yield response
+
+
+def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> Parsed:
+    document = decode_json(NAME, url, body)
+    envelope = _envelope(document, url)
+    rows = document[1] if len(document) > 1 else None
+    if rows is None:  # the "no data" answer: [{"page":0,...,"total":0}, null]; never a deletion
+        return parsed()
+    if not isinstance(rows, list):
+        raise SchemaDriftError(f"{NAME}: {url}: expected a list of rows after the envelope, found {type(rows).__name__}")
+    if request.kind == "labels":
+        return parsed(labels=[_label(row, url) for row in rows])
+    lastupdated = envelope.get("lastupdated")  # per response, not per row
+    return parsed(observations=[obs for obs in (_observation(row, url, lastupdated) for row in rows) if obs])
+
+
+def _envelope(document, url: str) -> dict:
+    if not isinstance(document, list) or not document or not isinstance(document[0], dict):
+        raise SchemaDriftError(f"{NAME}: {url}: expected [envelope, rows], found {type(document).__name__}")
+    head = document[0]
+    if "message" in head:  # errors arrive with HTTP 200: [{"message": [{"id": "120", ...}]}]
+        messages = head["message"] if isinstance(head["message"], list) else [head["message"]]
+        detail = "; ".join(f"{m.get('id', '?')} {m.get('key', '')}: {m.get('value', '')}".strip() for m in messages if isinstance(m, dict))
+        raise SourceError(f"{NAME}: {url}: the API answered with an error: {detail}")
+    for field_name in ("page", "pages", "total"):
+        require(head, field_name, NAME, url, "the envelope")
+    return head
+
+
+def _observation(row: dict, url: str, lastupdated: str | None) -> dict | None:
+    where = f"row {row.get('date', '?')}"
+    indicator = require(row, "indicator", NAME, url, where)
+    country = require(row, "country", NAME, url, where)
+    value = number(require(row, "value", NAME, url, where), NAME, url, f"{where}: field 'value'")
+    if value is None:  # null is missing, never zero
+        return None
+    if not math.isfinite(value):
+        raise SchemaDriftError(f"{NAME}: {url}: {where}: value {value!r} is not a finite number")
+    name = indicator.get("value") or ""
+    return {
+        "source": NAME,
+        "dataset": DATASET,
+        "indicator": require(indicator, "id", NAME, url, where),
+        # countryiso3code is empty for some aggregates: fall back to the id
+        "ref_area": row.get("countryiso3code") or require(country, "id", NAME, url, where),
+        "counterpart_area": "",
+        "period": str(require(row, "date", NAME, url, where)),
+        "value": value,
+        "unit": row.get("unit") or unit_of(name),
+        "obs_status": row.get("obs_status") or None,
+        "is_forecast": False,
+        "source_updated": lastupdated,
+    }
+
+
+def _label(row: dict, url: str) -> dict:
+    if "iso2Code" in row:
+        return {"source": NAME, "kind": "country", "code": require(row, "id", NAME, url), "name": require(row, "name", NAME, url), "unit": None, "note": None}
+    name = require(row, "name", NAME, url)
+    return {
+        "source": NAME,
+        "kind": "indicator",
+        "code": require(row, "id", NAME, url),
+        "name": name,
+        "unit": row.get("unit") or unit_of(name),
+        "note": row.get("sourceOrganization") or None,
+    }
+
+
+def unit_of(name: str) -> str:
+    """The unit, read from the indicator name: the API's own `unit` field is almost always empty."""
+    lowered = name.lower()
+    if "us$" in lowered:
+        return "USD"
+    if "% of gdp" in lowered:
+        return "% of GDP"
+    if "%" in lowered:
+        return "%"
+    if "(years)" in lowered:
+        return "years"
+    if lowered.startswith("population"):
+        return "persons"
+    if "arrivals" in lowered:
+        return "arrivals"
+    return ""

@@ -1,0 +1,316 @@
+"""The DuckDB warehouse: the writer's file, migrations, versioned loads, the published snapshot.
+
+DuckDB lets one process hold a file for writing and then locks it even against
+read-only openers, so the writer holds `warehouse.duckdb` only while it loads and
+then publishes `published.duckdb`, a full copy that readers open instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from bilateral import queries
+from bilateral.errors import WarehouseError
+from bilateral.paths import sql_dir
+
+log = logging.getLogger(__name__)
+
+OBSERVATION_KEY = ("source", "dataset", "indicator", "ref_area", "counterpart_area", "period")
+OBSERVATION_COLUMNS = OBSERVATION_KEY + ("value", "unit", "obs_status", "is_forecast", "source_updated")
+VIEW_LAYERS = ("staging", "marts")
+
+
+@dataclass
+class LoadCounts:
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class SourceOutcome:
+    """What one source delivered in a run, ready to load."""
+
+    source: str
+    observations: pd.DataFrame
+    labels: pd.DataFrame
+    fetches: pd.DataFrame
+    error: str | None = None
+    counts: LoadCounts = field(default_factory=LoadCounts)
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else "ok"
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    try:
+        connection = duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as error:
+        message = str(error).splitlines()[0]
+        if "lock" in message.lower():
+            raise WarehouseError(f"{path}: held by another writer; try again when it finishes ({message})") from None
+        raise WarehouseError(f"{path}: cannot open: {message}") from None
+    except duckdb.Error as error:
+        raise WarehouseError(f"{path}: not a readable DuckDB warehouse: {str(error).splitlines()[0]}") from None
+    connection.execute("set TimeZone = 'UTC'")
+    return connection
+
+
+@contextlib.contextmanager
+def writer(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer's connection, migrated and with current views; closed on exit."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = _connect(path, read_only=False)
+    try:
+        migrate(connection)
+        yield connection
+    finally:
+        connection.close()
+
+
+def reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published snapshot."""
+    if not path.exists():
+        raise WarehouseError(f"{path}: no published warehouse yet; run `bilateral refresh` first")
+    return _connect(path, read_only=True)
+
+
+def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply sql/schema/NNN_*.sql not yet recorded, each in its own transaction; then the views."""
+    connection.execute(
+        "create schema if not exists meta;"
+        "create table if not exists meta.migrations (version integer primary key, name varchar not null,"
+        " sha256 varchar not null, applied_at timestamptz not null)"
+    )
+    connection.execute("comment on table meta.migrations is 'one row per applied schema migration (sql/schema)'")
+    applied = {row[0] for row in connection.execute("select version from meta.migrations").fetchall()}
+    done = []
+    for version, path in schema_files():
+        if version in applied:
+            continue
+        text = path.read_text(encoding="utf-8")
+        with transaction(connection):
+            connection.execute(text)
+            connection.execute(
+                "insert into meta.migrations values (?, ?, ?, now())",
+                [version, path.name, hashlib.sha256(text.encode()).hexdigest()],
+            )
+        done.append(path.name)
+        log.info("applied migration %s", path.name)
+    with transaction(connection):
+        apply_views(connection)
+    return done
+
+
+def schema_files() -> list[tuple[int, Path]]:
+    files = []
+    for path in sorted((sql_dir() / "schema").glob("*.sql")):
+        match = re.match(r"(\d+)_", path.name)
+        if not match:
+            raise WarehouseError(f"{path}: migration names must start with a number, like 001_name.sql")
+        files.append((int(match.group(1)), path))
+    return files
+
+
+def apply_views(connection: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the staging and mart views, each layer in file-name order."""
+    for layer in VIEW_LAYERS:
+        for path in sorted((sql_dir() / layer).glob("*.sql")):
+            try:
+                connection.execute(path.read_text(encoding="utf-8"))
+            except duckdb.Error as error:
+                raise WarehouseError(f"{path}: {str(error).splitlines()[0]}") from None
+
+
+@contextlib.contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    connection.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        connection.execute("rollback")
+        raise
+    connection.execute("commit")
+
+
+def known_fetches(path: Path) -> dict[str, str]:
+    """sha256 of the last good fetch of each URL, from the published snapshot."""
+    if not path.exists():
+        return {}
+    with contextlib.closing(reader(path)) as connection:
+        return dict(connection.execute(queries.text("known_fetches")).fetchall())
+
+
+def revisions_of_run(path: Path, run_id: str) -> list[dict]:
+    """The values a run revised, old and new, from the published snapshot."""
+    with contextlib.closing(reader(path)) as connection:
+        result = connection.execute(queries.text("revisions_of_run"), {"run_id": run_id})
+        columns = [column[0] for column in result.description]
+        return [dict(zip(columns, row)) for row in result.fetchall()]
+
+
+def load(connection: duckdb.DuckDBPyConnection, run_id: str, started_at: dt.datetime, outcomes: list[SourceOutcome]) -> str:
+    """Load every source's outcome and the run's record in one transaction; returns the run status."""
+    loaded_at = dt.datetime.now(dt.timezone.utc)
+    with transaction(connection):
+        for outcome in outcomes:
+            _insert_fetches(connection, run_id, outcome.fetches)
+            if outcome.error is None:
+                outcome.counts = _merge_observations(connection, run_id, loaded_at, outcome.observations)
+                _upsert_labels(connection, outcome.labels)
+        status = run_status(outcomes)
+        _record_run(connection, run_id, started_at, loaded_at, status, outcomes)
+    return status
+
+
+def run_status(outcomes: list[SourceOutcome]) -> str:
+    failed = sum(1 for outcome in outcomes if outcome.error)
+    if outcomes and failed == len(outcomes):
+        return "failed"
+    return "partial" if failed else "ok"
+
+
+def _insert_fetches(connection, run_id: str, fetches: pd.DataFrame) -> None:
+    if fetches.empty:
+        return
+    connection.register("incoming_fetches", fetches)
+    connection.execute(
+        "insert into raw.fetches select ?, source, url, status, sha256, bytes, path, fetched_at, is_unchanged, error"
+        " from incoming_fetches",
+        [run_id],
+    )
+    connection.unregister("incoming_fetches")
+
+
+def _merge_observations(connection, run_id: str, loaded_at: dt.datetime, observations: pd.DataFrame) -> LoadCounts:
+    """SCD2 merge. Absence from a batch never closes a row: a missing answer is not a deletion."""
+    if observations.empty:
+        return LoadCounts()
+    connection.register("incoming_frame", observations[list(OBSERVATION_COLUMNS)])
+    key = ", ".join(OBSERVATION_KEY)
+    joined = " and ".join(f"c.{column} = i.{column}" for column in OBSERVATION_KEY)
+    connection.execute(
+        f"""
+        create or replace temp table incoming as
+        select * from incoming_frame
+        qualify row_number() over (partition by {key} order by value) = 1
+        """
+    )
+    connection.unregister("incoming_frame")
+    connection.execute(
+        f"""
+        create or replace temp table incoming_compared as
+        select
+            i.*,
+            c.value is null as is_new,
+            c.value is not null
+                and (c.value is distinct from i.value or c.unit is distinct from i.unit
+                     or c.is_forecast is distinct from i.is_forecast) as is_revised
+        from incoming as i
+        left join core.observations as c
+            on {joined} and c.valid_to is null
+        """
+    )
+    new, revised, unchanged = connection.execute(
+        "select count(*) filter (is_new), count(*) filter (is_revised), count(*) filter (not is_new and not is_revised)"
+        " from incoming_compared"
+    ).fetchone()
+    connection.execute(
+        f"""
+        update core.observations as c
+        set valid_to = ?
+        from incoming_compared as i
+        where i.is_revised and c.valid_to is null and {joined}
+        """,
+        [loaded_at],
+    )
+    columns = ", ".join(OBSERVATION_COLUMNS)
+    connection.execute(
+        f"insert into core.observations ({columns}, valid_from, valid_to, run_id)"
+        f" select {columns}, ?, null, ? from incoming_compared where is_new or is_revised",
+        [loaded_at, run_id],
+    )
+    connection.execute("drop table incoming; drop table incoming_compared")
+    return LoadCounts(new=new, revised=revised, unchanged=unchanged)
+
+
+def _upsert_labels(connection, labels: pd.DataFrame) -> None:
+    if labels.empty:
+        return
+    connection.register("incoming_labels", labels[["source", "kind", "code", "name", "unit", "note"]])
+    connection.execute(
+        "insert or replace into core.labels select distinct on (source, kind, code) * from incoming_labels"
+    )
+    connection.unregister("incoming_labels")
+
+
+def _record_run(connection, run_id, started_at, finished_at, status, outcomes: list[SourceOutcome]) -> None:
+    rows = []
+    for outcome in outcomes:
+        fetches = outcome.fetches
+        rows.append(
+            (
+                run_id,
+                outcome.source,
+                outcome.status,
+                len(fetches),
+                int(fetches["is_unchanged"].sum()) if not fetches.empty else 0,
+                outcome.counts.new,
+                outcome.counts.revised,
+                outcome.counts.unchanged,
+                outcome.error,
+                _latest_vintage(outcome.observations),
+            )
+        )
+    if rows:
+        connection.executemany("insert into meta.run_sources values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.execute(
+        "insert into meta.runs values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            started_at,
+            finished_at,
+            status,
+            sum(row[3] for row in rows),
+            sum(row[4] for row in rows),
+            sum(row[5] for row in rows),
+            sum(row[6] for row in rows),
+            sum(row[7] for row in rows),
+        ],
+    )
+
+
+def _latest_vintage(observations: pd.DataFrame) -> str | None:
+    if observations.empty or observations["source_updated"].isna().all():
+        return None
+    return str(observations["source_updated"].dropna().max())
+
+
+def publish(connection: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
+    """Copy the committed warehouse to a new file and swap it in atomically for readers."""
+    staging = snapshot.with_name(snapshot.name + ".tmp")
+    staging.unlink(missing_ok=True)
+    writer_name = connection.execute("select current_database()").fetchone()[0]
+    connection.execute(f"attach '{_quoted(staging)}' as publishing")
+    try:
+        connection.execute(f"copy from database {writer_name} to publishing")
+    finally:
+        connection.execute("detach publishing")
+    os.replace(staging, snapshot)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
