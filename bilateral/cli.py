@@ -12,6 +12,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 
 from bilateral import __version__
@@ -56,14 +57,15 @@ def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step, Prefect's too.")] = False,
 ) -> None:
+    # the package's own progress on stderr; libraries (fontTools, WeasyPrint, httpx) only when they warn
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.WARNING,
         format="%(message)s" if not verbose else "%(asctime)s %(name)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
-    if not verbose:
-        for noisy in ("httpx", "prefect", "urllib3"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("bilateral").setLevel(logging.DEBUG if verbose else logging.INFO)
+    # retries are the HTTP client's business; a source that still fails is reported once, at the end
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 def _config(path: Optional[Path]) -> Config:
@@ -71,11 +73,15 @@ def _config(path: Optional[Path]) -> Config:
 
 
 def _quiet_prefect() -> None:
-    """Before Prefect is imported: no telemetry (offline it logs an error) and terse logs."""
+    """Before Prefect is imported: no telemetry (offline it logs an error) and terse logs.
+
+    Source failures reach the terminal once, from this command; the flow's own warnings
+    would repeat them.
+    """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if logging.getLogger().level > logging.DEBUG:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
 
 
 @app.command()
@@ -133,7 +139,7 @@ def _report_failures(summary) -> None:
 def main() -> None:
     """Console entry point: package errors are one line and a non-zero exit, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except BilateralError as error:
         typer.echo(f"bilateral: {error}", err=True)
         sys.exit(error.exit_code)
@@ -144,10 +150,7 @@ def main() -> None:
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+    except click.ClickException as error:  # usage errors: click's own message and exit 2
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -21,6 +21,12 @@ URL_VARIABLES = {
     "imf_trade": "BILATERAL_IMF_SDMX_URL",
     "comtrade": "BILATERAL_COMTRADE_URL",
 }
+DEFAULT_URLS = {
+    "worldbank": "https://api.worldbank.org/v2",
+    "imf_datamapper": "https://www.imf.org/external/datamapper/api/v1",
+    "imf_trade": "https://api.imf.org/external/sdmx/3.0",
+    "comtrade": "https://comtradeapi.un.org",
+}
 KEY_VARIABLES = {
     "imf_trade": "BILATERAL_IMF_KEY",
     "comtrade": "BILATERAL_COMTRADE_KEY",
@@ -122,10 +128,10 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     peers = tuple(code for code in _countries(document, "pair.peers", where, required=False) if code not in pair)
     start = _integer(document, "years.start", where, default=1990, low=1950, high=dt.date.today().year)
     end = _integer(document, "years.end", where, default=dt.date.today().year, low=start, high=2100)
-    sources = {name: _source(document, name, where, environ) for name in SOURCES}
     unknown = set(document.get("sources", {})) - set(SOURCES)
     if unknown:
         raise ConfigError(f"{where}: sources.{sorted(unknown)[0]} is not a known source; allowed: {', '.join(SOURCES)}")
+    sources = {name: _source(document, name, where, environ) for name in SOURCES}
     home = Path(environ.get("BILATERAL_HOME") or "var").expanduser()
     return Config(
         path=path,
@@ -192,14 +198,16 @@ def _number(table: dict, key: str, where: str, default: float, low: float = 0.0)
 
 
 def _source(document: dict, name: str, where: str, environ) -> SourceConfig:
-    table = _lookup(document, f"sources.{name}") or {}
+    table = _lookup(document, f"sources.{name}")
     prefix = f"sources.{name}"
-    if not isinstance(table, dict):
+    if table is not None and not isinstance(table, dict):
         raise ConfigError(f"{where}: {prefix} must be a table")
-    enabled = table.get("enabled", True)
+    # a source left out of the file is switched off
+    enabled = table.get("enabled", True) if table is not None else False
+    table = table or {}
     if not isinstance(enabled, bool):
         raise ConfigError(f"{where}: {prefix}.enabled must be true or false, found {enabled!r}")
-    base_url = environ.get(URL_VARIABLES[name]) or table.get("base_url")
+    base_url = environ.get(URL_VARIABLES[name]) or table.get("base_url", DEFAULT_URLS[name])
     if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
         raise ConfigError(
             f"{where}: {prefix}.base_url (or {URL_VARIABLES[name]}) must be an http(s) URL, found {base_url!r}"

@@ -128,9 +128,27 @@ def _shown(url: str, params: dict | None) -> str:
     return requests.Request("GET", url, params=params).prepare().url or url
 
 
+CAUSES = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "host name not found"),
+    ("Temporary failure in name resolution", "host name not found (no network?)"),
+    ("Network is unreachable", "network unreachable"),
+    ("timed out", "timed out"),
+    ("Connection reset", "connection reset"),
+    ("RemoteDisconnected", "server closed the connection"),
+    ("too many 5", "kept answering with server errors"),
+    ("too many 429", "kept answering 429 Too Many Requests"),
+)
+
+
 def _cause(error: BaseException) -> str:
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
+    """What went wrong in words a user reads at a glance, not urllib3's nested repr."""
+    text = str(error)
+    for needle, said in CAUSES:
+        if needle in text:
+            return said
+    first = text.splitlines()[0] if text else type(error).__name__
+    return first if len(first) <= 160 else first[:157] + "..."
 
 
 def _final_error(url: str, params: dict | None, error: BaseException) -> SourceError:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bilateral import warehouse
+from bilateral import curated, warehouse
 from bilateral.config import Config
 from bilateral.errors import BilateralError, WarehouseError
 from bilateral.http import HttpClient
 from bilateral.landing import land
 from bilateral.sources import Request, labels_frame, observations_frame, registry
-from bilateral.warehouse import SourceOutcome
+from bilateral.warehouse import Curated, SourceOutcome
 
 log = logging.getLogger(__name__)
 
@@ -94,25 +94,31 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
                 if not landed.is_unchanged:
                     parsed.append(module.parse(request, response.body, response.url, response.fetched_at))
     except BilateralError as error:
-        message = str(error)
-        log.warning("%s failed: %s", source, message)
+        message = str(error) if str(error).startswith(f"{source}:") else f"{source}: {error}"
         for row in fetches:
             row["error"] = message
         return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(fetches), error=message)
     finally:
         client.close()
+    observations = _concat([item.observations for item in parsed], observations_frame([]))
+    unchanged = sum(row["is_unchanged"] for row in fetches)
+    log.info("%s: %d answers (%d unchanged), %d values read", source, len(fetches), unchanged, len(observations))
     return SourceOutcome(
         source,
-        _concat([item.observations for item in parsed], observations_frame([])),
+        observations,
         _concat([item.labels for item in parsed], labels_frame([])),
         _fetches_frame(fetches),
     )
 
 
 def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[SourceOutcome]) -> RunSummary:
-    """One transaction for the whole run, then the snapshot readers use."""
+    """One transaction for the whole run, then the snapshot readers use.
+
+    The curated files are read first: a bad one stops the run before anything is written.
+    """
+    checked = Curated(config.pair, config.peers, curated.events(), curated.claims())
     with warehouse.writer(config.warehouse_path) as connection:
-        status = warehouse.load(connection, run_id, started_at, outcomes)
+        status = warehouse.load(connection, run_id, started_at, outcomes, checked)
         warehouse.publish(connection, config.snapshot_path)
     return RunSummary(run_id=run_id, status=status, outcomes=outcomes)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bilateral.refresh import RunSummary
 
 
@@ -27,4 +29,20 @@ def refresh_markdown(summary: RunSummary) -> str:
             f"| {outcome.source} | {outcome.status} | {len(fetches)} | {unchanged_fetches} | {outcome.counts.new} "
             f"| {outcome.counts.revised} | {outcome.counts.unchanged} | {failure} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def briefing_markdown(briefing, pdf: Path) -> str:
+    """The key figures of a briefing as a markdown table, for the Prefect UI."""
+    codes = [country["code"] for country in briefing.pair]
+    lines = [
+        f"# Briefing {briefing.period} ({pdf.name})",
+        f"Data as of {briefing.as_of}.",
+        "",
+        "| indicator | " + " | ".join(codes) + " |",
+        "|---|" + "---:|" * len(codes),
+    ]
+    for row in briefing.key_rows:
+        cells = [cell["latest"]["text"] + f" ({cell['latest']['period']})" if cell["latest"] else "–" for cell in row["cells"]]
+        lines.append(f"| {row['label']} ({row['unit']}) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from bilateral import queries
+from bilateral.curated import load as load_curated
 from bilateral.errors import WarehouseError
 from bilateral.paths import sql_dir
 
@@ -36,6 +37,16 @@ class LoadCounts:
     new: int = 0
     revised: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class Curated:
+    """What a run loads besides the sources: the pair and the curated files, already checked."""
+
+    pair: tuple[str, str]
+    peers: tuple[str, ...]
+    events: pd.DataFrame
+    claims: pd.DataFrame
 
 
 @dataclass
@@ -95,7 +106,13 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
         "create table if not exists meta.migrations (version integer primary key, name varchar not null,"
         " sha256 varchar not null, applied_at timestamptz not null)"
     )
-    connection.execute("comment on table meta.migrations is 'one row per applied schema migration (sql/schema)'")
+    connection.execute(
+        "comment on table meta.migrations is 'one row per applied schema migration (sql/schema)';"
+        "comment on column meta.migrations.version is 'the number the file name starts with';"
+        "comment on column meta.migrations.name is 'file name under sql/schema';"
+        "comment on column meta.migrations.sha256 is 'sha256 of the file as applied';"
+        "comment on column meta.migrations.applied_at is 'when it was applied'"
+    )
     applied = {row[0] for row in connection.execute("select version from meta.migrations").fetchall()}
     done = []
     for version, path in schema_files():
@@ -109,7 +126,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
                 [version, path.name, hashlib.sha256(text.encode()).hexdigest()],
             )
         done.append(path.name)
-        log.info("applied migration %s", path.name)
+        log.debug("applied migration %s", path.name)
     with transaction(connection):
         apply_views(connection)
     return done
@@ -162,10 +179,19 @@ def revisions_of_run(path: Path, run_id: str) -> list[dict]:
         return [dict(zip(columns, row)) for row in result.fetchall()]
 
 
-def load(connection: duckdb.DuckDBPyConnection, run_id: str, started_at: dt.datetime, outcomes: list[SourceOutcome]) -> str:
-    """Load every source's outcome and the run's record in one transaction; returns the run status."""
+def load(
+    connection: duckdb.DuckDBPyConnection,
+    run_id: str,
+    started_at: dt.datetime,
+    outcomes: list[SourceOutcome],
+    curated: Curated,
+) -> str:
+    """Load every source's outcome, the curated files and the run's record in one transaction; returns the run status."""
     loaded_at = dt.datetime.now(dt.timezone.utc)
     with transaction(connection):
+        connection.execute("delete from meta.pair")
+        connection.execute("insert into meta.pair values (?, ?, ?)", [curated.pair[0], curated.pair[1], list(curated.peers)])
+        load_curated(connection, curated.events, curated.claims)
         for outcome in outcomes:
             _insert_fetches(connection, run_id, outcome.fetches)
             if outcome.error is None:

@@ -19,7 +19,7 @@ from bilateral.warehouse import SourceOutcome
 def collect_source(config: Config, source: str, requests: list[Request], known: dict[str, str]) -> SourceOutcome:
     outcome = refresh.collect(config, source, requests, known)
     if outcome.error:
-        get_run_logger().warning("%s failed: %s", source, outcome.error)
+        get_run_logger().warning(outcome.error)
     return outcome
 
 

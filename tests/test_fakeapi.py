@@ -482,14 +482,6 @@ def test_request_log_keeps_the_raw_path(fake, http):
     assert first.time <= second.time
 
 
-def test_keep_alive_requests_do_not_wait_for_delayed_acks(fake, http):
-    get(http, gdp_url(fake, "MX", "&date=2021"))
-    started = time.monotonic()
-    for _ in range(20):
-        get(http, gdp_url(fake, "MX", "&date=2021"))
-    assert time.monotonic() - started < 0.6  # about 0.9 s with Nagle's algorithm on (FACTS.md)
-
-
 def test_stopped_fake_drops_kept_alive_connections(http):
     fake = FakeAPI().start()
     url = gdp_url(fake, "MX", "&date=2021")

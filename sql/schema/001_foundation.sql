@@ -1,17 +1,14 @@
 -- The warehouse's tables: raw fetches, versioned observations, labels, run history.
 -- Applied once, in order, by bilateral.warehouse.migrate; recorded in meta.migrations.
 
+-- raw: what the APIs sent; core: versioned facts and curated history; meta: run history;
+-- staging: views that rename and cast; marts: documented views for the briefing and analysts
 create schema if not exists raw;
 create schema if not exists core;
 create schema if not exists meta;
 create schema if not exists staging;
 create schema if not exists marts;
 
-comment on schema raw is 'What the APIs sent: one row per HTTP fetch, bytes kept on disk under raw/';
-comment on schema core is 'Cleaned, versioned facts: every value version and the curated history';
-comment on schema meta is 'Run history: refreshes, per-source outcomes, rendered briefings, migrations';
-comment on schema staging is 'Views that rename and cast core tables, one per source shape';
-comment on schema marts is 'Documented views for the briefing and for analysts';
 
 create table raw.fetches (
     run_id varchar not null,
@@ -140,7 +137,8 @@ create table meta.briefings (
     path varchar not null,
     sha256 varchar not null,
     pages integer not null,
-    figures json not null
+    figures json not null,
+    primary key (period, as_of)
 );
 comment on table meta.briefings is 'one row per rendered briefing: period, as-of, file and the figures it printed';
 comment on column meta.briefings.period is 'briefing period: YYYY-MM or YYYY-Qn';
@@ -149,4 +147,4 @@ comment on column meta.briefings.rendered_at is 'when the PDF was written';
 comment on column meta.briefings.path is 'PDF path relative to BILATERAL_HOME';
 comment on column meta.briefings.sha256 is 'sha256 of the PDF';
 comment on column meta.briefings.pages is 'page count';
-comment on column meta.briefings.figures is 'the key figures printed: list of {key, value, unit, source, period, vintage}';
+comment on column meta.briefings.figures is 'what the briefing printed: {figures: [{key, value, unit, source, period, vintage, text}], event_ids: [...]}';

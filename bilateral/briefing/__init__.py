@@ -1,0 +1,1 @@
+"""The PDF briefing: context (marts -> plain data), charts (SVG), render (HTML -> PDF)."""

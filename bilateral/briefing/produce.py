@@ -1,0 +1,77 @@
+"""One briefing from start to end: read the snapshot as of a moment, render, record what it printed."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilateral import queries, refresh, warehouse
+from bilateral.briefing import context, render
+from bilateral.config import Config
+from bilateral.errors import BriefingError
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    sha256: str
+    pages: int
+
+
+def as_of_moment(config: Config, as_of: str | None) -> dt.datetime:
+    """The data state to use: the end of the given day, or the latest load (so a re-render repeats itself)."""
+    if as_of:
+        try:
+            day = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise BriefingError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
+        return dt.datetime.combine(day, dt.time.max, tzinfo=dt.timezone.utc)
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        loaded_at = connection.execute(queries.text("latest_load")).fetchone()[0]
+    return loaded_at or dt.datetime.now(dt.timezone.utc)
+
+
+def build(config: Config, period: str | None, as_of: dt.datetime) -> context.Briefing:
+    label, start, end = context.parse_period(period, dt.date.today())
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        return context.build(connection, config, label, start, end, as_of)
+
+
+def pdf_path(config: Config, period: str) -> Path:
+    return config.briefings_dir / f"{period}_{config.pair_slug}.pdf"
+
+
+def write(config: Config, briefing: context.Briefing) -> Rendered:
+    target = pdf_path(config, briefing.period)
+    sha256, pages = render.pdf(render.html(briefing), target)
+    return Rendered(target, sha256, pages)
+
+
+def record(config: Config, briefing: context.Briefing, as_of: dt.datetime, rendered: Rendered) -> None:
+    """Keep what the briefing printed, so the next one can say what changed; then list all briefings."""
+    figures = {"figures": briefing.figures, "event_ids": [event["event_id"] for event in briefing.events]}
+    with refresh.exclusive(config, "briefing record"), warehouse.writer(config.warehouse_path) as connection:
+        with warehouse.transaction(connection):
+            connection.execute(
+                queries.text("record_briefing"),
+                {
+                    "period": briefing.period,
+                    "as_of": as_of,
+                    "rendered_at": dt.datetime.now(dt.timezone.utc),
+                    "path": rendered.path.relative_to(config.home).as_posix(),
+                    "sha256": rendered.sha256,
+                    "pages": rendered.pages,
+                    "figures": json.dumps(figures, default=str),
+                },
+            )
+        warehouse.publish(connection, config.snapshot_path)
+        rows = connection.execute(queries.text("briefing_index")).fetchall()
+        columns = ("period", "as_of", "rendered_at", "path", "sha256", "pages")
+    index = config.briefings_dir / "index.html"
+    partial = index.with_name(".index.html.part")
+    partial.write_text(render.index([dict(zip(columns, row)) for row in rows]), encoding="utf-8")
+    os.replace(partial, index)

@@ -1,0 +1,264 @@
+"""Curated events and claims: read, check against their schema, load all or nothing.
+
+A bad row is one SeedError naming the file, the line, the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import yaml
+
+from bilateral.errors import SeedError
+from bilateral.paths import data_dir, project_root
+
+CATEGORIES = ("diplomacy", "trade", "security", "culture", "science", "migration", "energy", "politics", "space", "tourism")
+PRECISIONS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
+ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+METRIC_KINDS = ("indicator", "rank", "sql", "none")
+INDICATOR_SOURCES = ("worldbank", "imf_datamapper")
+RANKED = ("NGDPD", "NGDPDPC")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One list item of a curated file, with the lines where it and its fields start."""
+
+    value: dict
+    line: int
+    field_lines: dict[str, int]
+
+
+class _Checker:
+    def __init__(self, path: Path, row: Row):
+        self.path, self.row = path, row
+
+    def fail(self, field: str, message: str) -> SeedError:
+        line = self.row.field_lines.get(field.split(".")[0], self.row.line)
+        ident = self.row.value.get("id", "?") if isinstance(self.row.value, dict) else "?"
+        return SeedError(f"{self.path}:{line}: {ident}: field '{field}' {message}")
+
+    def text(self, field: str, required: bool = True) -> str | None:
+        value = self.row.value.get(field)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(field, "must be a non-empty text")
+        return value.strip()
+
+    def number(self, value, field: str, minimum: float | None = None) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(field, f"must be a number (write 4500000000, not '4.5e9' or text), found {value!r}")
+        if minimum is not None and value < minimum:
+            raise self.fail(field, f"must be >= {minimum}, found {value!r}")
+        return float(value)
+
+    def choice(self, value, field: str, allowed) -> str:
+        if value not in allowed:
+            raise self.fail(field, f"must be one of {', '.join(allowed)}, found {value!r}")
+        return value
+
+    def strings(self, field: str, required: bool = True) -> list[str]:
+        value = self.row.value.get(field)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
+            raise self.fail(field, "must be a non-empty list of texts")
+        return value
+
+
+def read_rows(path: Path, top_key: str) -> list[Row]:
+    """The items under `top_key`, each with its line numbers (YAML nodes know where they start)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = yaml.safe_load(text)
+    except FileNotFoundError:
+        raise SeedError(f"{path}: file not found") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else f"{path}"
+        raise SeedError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SeedError(f"{path}: cannot read: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get(top_key), list):
+        raise SeedError(f"{path}:1: expected a top-level key '{top_key}' holding a list")
+    sequence = next(value for key, value in root.value if key.value == top_key)
+    rows = []
+    for item, node in zip(document[top_key], sequence.value):
+        lines = {key.value: key.start_mark.line + 1 for key, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+        if not isinstance(item, dict):
+            raise SeedError(f"{path}:{node.start_mark.line + 1}: each item of '{top_key}' must be a mapping")
+        rows.append(Row(item, node.start_mark.line + 1, lines))
+    return rows
+
+
+def _unique_id(path: Path, row: Row, seen: dict[str, int]) -> str:
+    check = _Checker(path, row)
+    ident = check.text("id")
+    if not ID_PATTERN.fullmatch(ident):
+        raise check.fail("id", f"must be kebab-case (a-z, 0-9, '-'), found {ident!r}")
+    if ident in seen:
+        raise check.fail("id", f"duplicates the id first used on line {seen[ident]}")
+    seen[ident] = row.line
+    return ident
+
+
+def _date(check: _Checker, value, precision: str, field: str) -> dt.date:
+    text = str(value) if isinstance(value, (str, int)) else ""
+    if not re.fullmatch(PRECISIONS[precision], text):
+        raise check.fail(field, f"must be written {'YYYY-MM-DD' if precision == 'day' else 'YYYY-MM' if precision == 'month' else 'YYYY'} for precision {precision}, found {value!r}")
+    parts = [int(part) for part in text.split("-")] + [1, 1]
+    try:
+        return dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        raise check.fail(field, f"is not a real date: {value!r}") from None
+
+
+def events(path: Path | None = None) -> pd.DataFrame:
+    """Every event, checked; one SeedError for the first bad row."""
+    path = path or data_dir() / "events.yaml"
+    seen: dict[str, int] = {}
+    records = []
+    for row in read_rows(path, "events"):
+        check = _Checker(path, row)
+        ident = _unique_id(path, row, seen)
+        precision = check.choice(row.value.get("date_precision"), "date_precision", tuple(PRECISIONS))
+        date = _date(check, row.value.get("date"), precision, "date")
+        alternatives = row.value.get("alternative_dates") or []
+        for alternative in alternatives:
+            if not re.fullmatch(r"\d{4}(-\d{2}){0,2}", str(alternative)):
+                raise check.fail("alternative_dates", f"must hold dates like 1890-12-11, found {alternative!r}")
+        key = row.value.get("key", False)
+        if not isinstance(key, bool):
+            raise check.fail("key", f"must be true or false, found {key!r}")
+        records.append(
+            {
+                "event_id": ident,
+                "event_date": date,
+                "date_text": str(row.value["date"]),
+                "date_precision": precision,
+                "title": check.text("title"),
+                "summary": " ".join(check.text("summary").split()),
+                "category": check.choice(row.value.get("category"), "category", CATEGORIES),
+                "actors": check.strings("actors"),
+                "is_key": key,
+                "sources": json.dumps(_sources(check, row.value.get("sources")), ensure_ascii=False),
+                "date_note": check.text("date_note", required=False),
+                "alternative_dates": [str(item) for item in alternatives] or None,
+            }
+        )
+    return pd.DataFrame(records).sort_values(["event_date", "event_id"], ignore_index=True)
+
+
+def _sources(check: _Checker, sources) -> list[dict]:
+    if not isinstance(sources, list) or not sources:
+        raise check.fail("sources", "must list at least one source with title, publisher and url")
+    for position, source in enumerate(sources):
+        for part in ("title", "publisher", "url"):
+            if not isinstance(source, dict) or not isinstance(source.get(part), str) or not source[part].strip():
+                raise check.fail(f"sources[{position}].{part}", "must be a non-empty text (url: a link or \"seed article\")")
+    return [{part: source[part] for part in ("title", "publisher", "url")} for source in sources]
+
+
+def claims(path: Path | None = None) -> pd.DataFrame:
+    """Every claim, checked; one SeedError for the first bad row."""
+    path = path or data_dir() / "claims.yaml"
+    seen: dict[str, int] = {}
+    records = []
+    for row in read_rows(path, "claims"):
+        check = _Checker(path, row)
+        ident = _unique_id(path, row, seen)
+        period = check.text("period")
+        if not re.fullmatch(r"\d{4}(-\d{4})?", period):
+            raise check.fail("period", f"must be a year YYYY or a range YYYY-YYYY, found {period!r}")
+        tolerance_kind, tolerance = _tolerance(check, row.value.get("tolerance"))
+        records.append(
+            {
+                "claim_id": ident,
+                "claim_text": " ".join(check.text("text").split()),
+                "section": check.text("section"),
+                "period": period,
+                "claimed": check.number(row.value.get("claimed"), "claimed"),
+                "unit": check.text("unit"),
+                "tolerance_kind": tolerance_kind,
+                "tolerance": tolerance,
+                "named_source": check.text("named_source"),
+                **_metric(check, row.value.get("metric")),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def _tolerance(check: _Checker, tolerance) -> tuple[str, float]:
+    if not isinstance(tolerance, dict) or len(tolerance) != 1 or next(iter(tolerance)) not in ("relative", "absolute"):
+        raise check.fail("tolerance", f"must be {{relative: 0.05}} or {{absolute: 2}}, found {tolerance!r}")
+    kind, value = next(iter(tolerance.items()))
+    return kind, check.number(value, f"tolerance.{kind}", minimum=0)
+
+
+def _metric(check: _Checker, metric) -> dict:
+    if not isinstance(metric, dict):
+        raise check.fail("metric", "must be a mapping with a kind: indicator, rank, sql or none")
+    kind = check.choice(metric.get("kind"), "metric.kind", METRIC_KINDS)
+    found = {"metric_kind": kind, "metric_source": None, "metric_indicator": None, "metric_country": None, "metric_file": None, "needs": None}
+    if kind == "indicator":
+        found["metric_source"] = check.choice(metric.get("source"), "metric.source", INDICATOR_SOURCES)
+    if kind in ("indicator", "rank"):
+        indicator = metric.get("indicator")
+        if kind == "rank":
+            check.choice(indicator, "metric.indicator", RANKED)
+        elif not isinstance(indicator, str) or not indicator:
+            raise check.fail("metric.indicator", "must name the indicator code")
+        country = metric.get("country")
+        if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{3}", country):
+            raise check.fail("metric.country", f"must be an ISO alpha-3 code like MEX, found {country!r}")
+        found.update(metric_indicator=indicator, metric_country=country)
+    if kind == "sql":
+        file = metric.get("file")
+        if not isinstance(file, str) or not file.startswith("sql/claims/") or not (project_root() / file).is_file():
+            raise check.fail("metric.file", f"must name an existing file under sql/claims/, found {file!r}")
+        found["metric_file"] = file
+    if kind == "none":
+        needs = metric.get("needs")
+        if not isinstance(needs, str) or not needs.strip():
+            raise check.fail("metric.needs", "must say which data would be needed to check the claim")
+        found["needs"] = " ".join(needs.split())
+    return found
+
+
+def claim_queries_view(claim_table: pd.DataFrame) -> str:
+    """The staging view that runs every sql-kind claim's query, so its result follows the data (and as-of)."""
+    selects = [
+        f"select '{row.claim_id}' as claim_id, observed, source, vintage from (\n{_query(row.metric_file)}\n)"
+        for row in claim_table.itertuples()
+        if row.metric_kind == "sql"
+    ]
+    body = "\nunion all\n".join(selects) or (
+        "select cast(null as varchar) as claim_id, cast(null as double) as observed,"
+        " cast(null as varchar) as source, cast(null as varchar) as vintage where false"
+    )
+    return f"create or replace view staging.claim_sql_observations as\n{body};"
+
+
+def _query(file: str) -> str:
+    return (project_root() / file).read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def load(connection: duckdb.DuckDBPyConnection, event_table: pd.DataFrame, claim_table: pd.DataFrame) -> None:
+    """Replace the curated tables; the caller holds the transaction, so it is all or nothing."""
+    connection.execute("delete from core.events")
+    connection.register("incoming_events", event_table)
+    connection.execute("insert into core.events select * from incoming_events")
+    connection.unregister("incoming_events")
+    connection.execute("delete from core.claims")
+    connection.register("incoming_claims", claim_table)
+    connection.execute("insert into core.claims select * from incoming_claims")
+    connection.unregister("incoming_claims")
+    connection.execute(claim_queries_view(claim_table))

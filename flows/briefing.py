@@ -1,0 +1,42 @@
+"""Briefing: context (marts as of a moment) -> HTML and PDF -> record, with artifacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
+from prefect.cache_policies import NONE
+
+from bilateral.briefing import produce
+from bilateral.briefing.context import Briefing
+from bilateral.config import Config, load_config
+from bilateral.summaries import briefing_markdown
+
+
+@task(cache_policy=NONE)
+def build_context(config: Config, period: str | None, as_of: dt.datetime) -> Briefing:
+    return produce.build(config, period, as_of)
+
+
+@task(cache_policy=NONE)
+def render_pdf(config: Config, briefing: Briefing) -> produce.Rendered:
+    return produce.write(config, briefing)
+
+
+@task(cache_policy=NONE)
+def record_briefing(config: Config, briefing: Briefing, as_of: dt.datetime, rendered: produce.Rendered) -> None:
+    produce.record(config, briefing, as_of, rendered)
+
+
+@flow(name="briefing")
+def briefing_flow(config_path: str | None = None, period: str | None = None, as_of: str | None = None) -> Path:
+    config = load_config(config_path)
+    moment = produce.as_of_moment(config, as_of)
+    briefing = build_context(config, period, moment)
+    rendered = render_pdf(config, briefing)
+    record_briefing(config, briefing, moment, rendered)
+    create_markdown_artifact(markdown=briefing_markdown(briefing, rendered.path), key="briefing-key-figures")
+    create_link_artifact(link=rendered.path.resolve().as_uri(), link_text=rendered.path.name, key="briefing-pdf")
+    return rendered.path

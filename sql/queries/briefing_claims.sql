@@ -1,0 +1,18 @@
+-- one row per claim: claimed, observed, verdict
+select
+    claim_id,
+    claim_text,
+    period,
+    claimed,
+    unit,
+    observed,
+    observed_source,
+    observed_vintage,
+    difference_pct,
+    verdict,
+    needs,
+    named_source
+from marts.claims_check
+order by
+    case verdict when 'contradicted' then 1 when 'outdated' then 2 when 'supported' then 3 else 4 end,
+    claim_id

@@ -1,0 +1,117 @@
+"""Shared fixtures: the fake APIs over real HTTP, a configuration pointing at them, Prefect's test harness."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from fakeapi import FakeAPI, recordings_dir  # noqa: E402  (Prefect settings above come first)
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+NEEDS_RECORDINGS = "the recorded API responses (../shared/recordings or $BILATERAL_RECORDINGS) are not on this machine"
+
+FAST_SETTINGS = """
+[pair]
+countries = ["RUS", "MEX"]
+peers = ["USA", "CHN", "BRA"]
+
+[years]
+start = 1990
+end = 2025
+
+[sources.worldbank]
+base_url = "{worldbank}"
+per_page = {per_page}
+indicators = ["NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "SP.POP.TOTL", "SP.DYN.LE00.IN", "NE.TRD.GNFS.ZS", "FP.CPI.TOTL.ZG"]
+
+[sources.imf_datamapper]
+base_url = "{datamapper}"
+indicators = ["NGDPD", "NGDPDPC", "NGDP_RPCH", "PCPIPCH", "LP"]
+ranked = ["NGDPD", "NGDPDPC"]
+edition = "2025-10"
+
+[sources.imf_trade]
+base_url = "{sdmx}"
+indicators = ["XG_FOB_USD", "MG_CIF_USD"]
+
+[sources.comtrade]
+base_url = "{comtrade}"
+years = 3
+
+[http]
+connect_timeout_s = 2
+read_timeout_s = {read_timeout}
+retries = 3
+backoff_s = 0.01
+retry_after_max_s = 1
+"""
+
+
+def write_settings(folder: pathlib.Path, fake: FakeAPI | None, per_page: int = 1000, read_timeout: float = 5) -> pathlib.Path:
+    """A bilateral.toml for tests: no politeness delays, millisecond backoffs, the fake's URLs."""
+    closed = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    path = folder / "bilateral.toml"
+    path.write_text(
+        FAST_SETTINGS.format(
+            worldbank=fake.worldbank_url if fake else closed,
+            datamapper=fake.datamapper_url if fake else closed,
+            sdmx=fake.sdmx_url if fake else closed,
+            comtrade=fake.comtrade_url if fake else closed,
+            per_page=per_page,
+            read_timeout=read_timeout,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def recordings() -> pathlib.Path:
+    found = recordings_dir()
+    if found is None:
+        pytest.skip(NEEDS_RECORDINGS)
+    return found
+
+
+@pytest.fixture(scope="session")
+def fake_api(recordings) -> FakeAPI:
+    with FakeAPI(recordings) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake(fake_api: FakeAPI) -> FakeAPI:
+    fake_api.reset()
+    return fake_api
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> pathlib.Path:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("BILATERAL_HOME", str(folder))
+    for variable in ("BILATERAL_CONFIG", "BILATERAL_WORLDBANK_URL", "BILATERAL_IMF_DATAMAPPER_URL",
+                     "BILATERAL_IMF_SDMX_URL", "BILATERAL_COMTRADE_URL", "BILATERAL_IMF_KEY", "BILATERAL_COMTRADE_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path, fake, home) -> pathlib.Path:
+    """A configuration file pointing every source at the fake APIs."""
+    return write_settings(tmp_path, fake)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory):
+    """One temporary Prefect server for the session, flow heartbeats off (each costs ~1 s on exit)."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

@@ -1,0 +1,83 @@
+"""`bilateral run` end to end: the fake APIs over HTTP, Prefect's test server, the warehouse and the PDF."""
+
+import os
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from bilateral.cli import app
+from conftest import write_settings
+
+pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def snapshot(home):
+    return duckdb.connect(str(home / "published.duckdb"), read_only=True)
+
+
+def pdf_text(path):
+    """The PDF's text with white space folded (lines break wherever the layout put them)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def test_run_fills_the_warehouse_and_writes_the_briefing(settings, home):
+    result = invoke("run", "--config", str(settings))
+    assert result.exit_code == 0, result.output
+    assert "refresh ok" in result.stdout
+    with snapshot(home) as connection:
+        value = connection.execute(
+            "select value from marts.indicators where source = 'worldbank' and indicator = 'NY.GDP.MKTP.CD'"
+            " and country_iso3 = 'MEX' and period = '2021'"
+        ).fetchone()
+        assert value == (1316569466833.94,)
+    pdf = next((home / "briefings").glob("*_rus-mex.pdf"))
+    text = pdf_text(pdf)
+    assert "Key figures" in text
+    assert "1,856" in text  # IMF NGDPD Mexico 2024 (1856.366 billion USD in the recording), as printed
+    assert "IMF WEO (DataMapper), 2024; WEO 2025-10" in text
+
+
+def test_second_run_adds_no_version_and_a_revision_adds_exactly_one(settings, home, fake):
+    assert invoke("refresh", "--config", str(settings)).exit_code == 0
+    with snapshot(home) as connection:
+        first = connection.execute("select count(*) from core.observations").fetchone()[0]
+    second = invoke("refresh", "--config", str(settings))
+    assert second.exit_code == 0
+    assert "0 new, 0 revised" in second.stdout
+    with snapshot(home) as connection:
+        assert connection.execute("select count(*) from core.observations").fetchone()[0] == first
+    fake.set_worldbank_value("NY.GDP.MKTP.CD", "MEX", 2021, 1400000000000.0, lastupdated="2026-08-01")
+    third = invoke("refresh", "--config", str(settings))
+    assert "1 revised" in third.stdout
+    with snapshot(home) as connection:
+        assert connection.execute("select count(*) from core.observations").fetchone()[0] == first + 1
+        revision = connection.execute(
+            "select old_value, new_value from marts.revisions where indicator = 'NY.GDP.MKTP.CD' and country_iso3 = 'MEX'"
+        ).fetchall()
+        assert revision == [(1316569466833.94, 1400000000000.0)]
+
+
+def test_offline_run_exits_3_with_one_line_per_source_and_still_writes_a_briefing(tmp_path, home):
+    """As a user sees it: the real console script in a process of its own, on the session's Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    settings = write_settings(tmp_path, None)
+    environment = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    done = subprocess.run([sys.executable, "-m", "bilateral", "run", "--config", str(settings)],
+                          capture_output=True, text=True, env=environment, timeout=120)
+    assert done.returncode == 3, done.stderr
+    failures = [line for line in done.stderr.splitlines() if line.startswith("bilateral: ")]
+    assert sorted(line.split(":")[1].strip() for line in failures) == ["comtrade", "imf_datamapper", "imf_trade", "worldbank"]
+    assert all("connection refused" in line for line in failures)
+    assert "Traceback" not in done.stderr
+    pdf = next((home / "briefings").glob("*_rus-mex.pdf"))
+    text = pdf_text(pdf)
+    assert "no data yet" in text
