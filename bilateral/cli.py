@@ -5,6 +5,7 @@ Commands that do not run a flow never import Prefect (it costs about a second).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -123,6 +124,122 @@ def briefing(
 
     pdf = briefing_flow(str(settings.path), period=period, as_of=as_of)
     typer.echo(str(pdf))
+
+
+@app.command()
+def serve(config: ConfigOption = None) -> None:
+    """Serve the scheduled deployments (refresh daily, briefing monthly) until stopped."""
+    settings = _config(config)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from flows.serve import serve_forever
+
+    serve_forever(settings)
+
+
+@app.command()
+def status(config: ConfigOption = None) -> None:
+    """Per source: last success, the data's last update, the last failure and why; the last run and briefing."""
+    from bilateral import analyst, queries
+
+    settings = _config(config)
+    with contextlib.closing(analyst.connect(settings)) as connection:
+        sources = analyst.query(connection, queries.text("status"))
+        last_run = analyst.query(connection, queries.text("last_run"))
+        last_briefing = analyst.query(connection, queries.text("last_briefing"))
+    typer.echo("Sources")
+    typer.echo(analyst.formatted(sources, "table"))
+    typer.echo("Last run")
+    typer.echo(analyst.formatted(last_run, "table"))
+    typer.echo("Last briefing")
+    typer.echo(analyst.formatted(last_briefing, "table"), nl=False)
+
+
+@app.command()
+def sql(
+    statement: Annotated[Optional[str], typer.Argument(help="SQL to run against the published warehouse.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the SQL from this file.")] = None,
+    form: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run read-only SQL: no writes, no other files, no extensions; a running refresh never blocks it."""
+    from bilateral import analyst
+    from bilateral.errors import QueryError
+
+    if (statement is None) == (file is None):
+        raise QueryError("give either a SQL statement or --file FILE")
+    text = statement if statement is not None else _read_sql(file)
+    settings = _config(config)
+    with contextlib.closing(analyst.connect(settings)) as connection:
+        frame = analyst.query(connection, text)
+    analyst.write_output(analyst.formatted(frame, form.value), output)
+
+
+def _read_sql(path: Path) -> str:
+    from bilateral.errors import QueryError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise QueryError(f"{path}: cannot read: {error.strerror}") from None
+
+
+@app.command()
+def shell(config: ConfigOption = None) -> None:
+    """Open an interactive read-only session (the DuckDB CLI when installed, else a small SQL prompt)."""
+    from bilateral import analyst
+
+    raise typer.Exit(analyst.shell(_config(config)))
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="Folder to write one file per mart into.")],
+    form: Annotated[ExportFormat, typer.Option("--format", help="File format.")] = ExportFormat.parquet,
+    config: ConfigOption = None,
+) -> None:
+    """Write every mart to DIR as Parquet or CSV, for pandas, R, Excel or a BI tool."""
+    from bilateral import analyst
+
+    for path in analyst.export(_config(config), directory, form.value):
+        typer.echo(str(path))
+
+
+@app.command()
+def schema(config: ConfigOption = None) -> None:
+    """Print the data dictionary: every schema, table, view and column with its description."""
+    from bilateral import analyst
+
+    typer.echo(analyst.dictionary(_config(config)), nl=False)
+
+
+@app.command()
+def events(
+    since: Annotated[Optional[int], typer.Option(help="Only events from this year on.")] = None,
+    category: Annotated[Optional[str], typer.Option(help="Only this category (diplomacy, trade, ...).")] = None,
+    form: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    config: ConfigOption = None,
+) -> None:
+    """List the curated events of the relationship, with the trade and GDP of their year."""
+    _print_query("events", form, config, since=since, category=category)
+
+
+@app.command()
+def claims(
+    form: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    config: ConfigOption = None,
+) -> None:
+    """Check the source article's claims against the data: claimed, observed, verdict."""
+    _print_query("claims", form, config)
+
+
+def _print_query(name: str, form: Format, config: Optional[Path], **parameters) -> None:
+    from bilateral import analyst, queries
+
+    with contextlib.closing(analyst.connect(_config(config))) as connection:
+        frame = analyst.query(connection, queries.text(name), parameters or None)
+    analyst.write_output(analyst.formatted(frame, form.value), None)
 
 
 def _summary_line(summary) -> str:

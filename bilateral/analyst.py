@@ -1,0 +1,143 @@
+"""What analysts use: a locked-down read-only session on the published snapshot, formats, export, the dictionary.
+
+The lock-down follows the order that works in DuckDB 2.0 (FACTS.md): read-only and
+no extension autoload at connect, then no external access, limits, and finally a
+locked configuration so the statement being run cannot undo any of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from bilateral import queries, warehouse
+from bilateral.config import Config
+from bilateral.errors import QueryError
+
+FORMATS = ("table", "csv", "json", "markdown")
+LIMITS = {"max_execution_time": "60000", "memory_limit": "'2GB'", "threads": "2"}  # milliseconds, bytes, threads
+
+
+def connect(config: Config) -> duckdb.DuckDBPyConnection:
+    connection = warehouse.reader(config.snapshot_path)
+    connection.execute("set enable_external_access = false")
+    for name, value in LIMITS.items():
+        connection.execute(f"set {name} = {value}")
+    connection.execute("set lock_configuration = true")
+    return connection
+
+
+def query(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    """The result of the last statement; DuckDB's own message (with its LINE pointer) on error."""
+    if not sql.strip():
+        raise QueryError("no SQL given")
+    try:
+        result = connection.execute(sql, parameters)
+        return result.df() if result.description else pd.DataFrame()
+    except duckdb.Error as error:
+        raise QueryError(str(error).strip()) from None
+
+
+def formatted(frame: pd.DataFrame, form: str) -> str:
+    if form == "csv":
+        return frame.to_csv(index=False, quoting=csv.QUOTE_MINIMAL)
+    if form == "json":
+        # an array of objects, one per row; dates as ISO text
+        return json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1) + "\n"
+    if form == "markdown":
+        return _markdown(frame)
+    # long texts (summaries, claims) are cut in the terminal table; csv and json carry them whole
+    return (frame.to_string(index=False, justify="left", max_colwidth=60) if not frame.empty else "(no rows)") + "\n"
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    def cell(value) -> str:
+        return "" if pd.isna(value) else str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def marts(config: Config) -> list[str]:
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        return [row[0] for row in connection.execute(queries.text("marts")).fetchall()]
+
+
+def export(config: Config, directory: Path, form: str) -> list[Path]:
+    """Every mart to DIR/<mart>.parquet or .csv with DuckDB's own writers; the writer's file is never touched."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        names = [row[0] for row in connection.execute(queries.text("marts")).fetchall()]
+        for name in names:
+            target = directory / f"{name}.{form}"
+            options = "format parquet" if form == "parquet" else "format csv, header true"
+            quoted = str(target).replace("'", "''")
+            connection.execute(f"copy (select * from marts.{name}) to '{quoted}' ({options})")
+            written.append(target)
+    return written
+
+
+def dictionary(config: Config) -> str:
+    """Every schema, table, view and column with its comment, as text."""
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        rows = connection.execute(queries.text("data_dictionary")).fetchall()
+    lines, current = [], None
+    for schema, name, kind, comment, column, data_type, column_comment in rows:
+        if (schema, name) != current:
+            current = (schema, name)
+            lines += ["", f"{schema}.{name} ({kind})", f"  {comment or ''}"]
+        lines.append(f"    {column:<24} {data_type:<26} {column_comment or ''}")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def shell(config: Config) -> int:
+    """An interactive read-only session: the DuckDB CLI when installed, else a small REPL on the same lock-down."""
+    cli = shutil.which("duckdb")
+    if cli:
+        setup = "set enable_external_access = false; set lock_configuration = true;"
+        return subprocess.call([cli, "-readonly", "-cmd", setup, str(config.snapshot_path)])
+    with contextlib.closing(connect(config)) as connection:
+        _repl(connection)
+    return 0
+
+
+def _repl(connection: duckdb.DuckDBPyConnection) -> None:
+    import readline  # noqa: F401  (line editing and history for input())
+
+    sys.stdout.write("bilateral shell: read-only. End statements with ';'. .tables lists tables, .quit leaves.\n")
+    buffer = ""
+    while True:
+        try:
+            line = input("bilateral> " if not buffer else "      ...> ")
+        except EOFError:
+            return
+        if not buffer and line.strip() in (".quit", ".exit"):
+            return
+        if not buffer and line.strip() == ".tables":
+            line = "show all tables;"
+        buffer += line + "\n"
+        if buffer.rstrip().endswith(";"):
+            try:
+                sys.stdout.write(formatted(query(connection, buffer), "table"))
+            except QueryError as error:
+                sys.stdout.write(f"Error: {error}\n")
+            buffer = ""
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+

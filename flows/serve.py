@@ -1,0 +1,42 @@
+"""Serve: the refresh daily and the briefing monthly, on the schedules in bilateral.toml.
+
+At most one refresh runs at a time: Prefect queues a second one (ENQUEUE) and the
+data directory's writer lock refuses any refresh started outside Prefect.
+"""
+
+from __future__ import annotations
+
+from prefect import serve
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.schedules import Cron
+
+from bilateral.config import Config
+from flows.briefing import briefing_flow
+from flows.refresh import refresh_flow
+
+ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+
+
+def deployments(config: Config) -> list:
+    parameters = {"config_path": str(config.path)}
+    schedule = config.schedule
+    return [
+        refresh_flow.to_deployment(
+            name="daily",
+            schedule=Cron(schedule.refresh_cron, timezone=schedule.timezone),
+            parameters=parameters,
+            concurrency_limit=ONE_AT_A_TIME,
+            description="Fetch every enabled source and load what changed.",
+        ),
+        briefing_flow.to_deployment(
+            name="monthly",
+            schedule=Cron(schedule.briefing_cron, timezone=schedule.timezone),
+            parameters=parameters,
+            concurrency_limit=ONE_AT_A_TIME,
+            description="Render this period's PDF briefing from the published warehouse.",
+        ),
+    ]
+
+
+def serve_forever(config: Config) -> None:
+    serve(*deployments(config), pause_on_shutdown=False)
