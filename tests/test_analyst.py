@@ -1,0 +1,123 @@
+"""`bilateral sql` and friends: read-only for real, exact formats, never blocked by a writer."""
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from bilateral import analyst
+from bilateral.errors import QueryError
+from conftest import REPO
+
+EXAMPLES = sorted((REPO / "sql" / "examples").glob("*.sql"))
+
+
+@pytest.fixture
+def session(filled):
+    connection = analyst.connect(filled)
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("create table core.sneaky (a integer)", "read-only mode"),
+        ("delete from core.observations", "read-only mode"),
+        ("copy (select 1) to '/tmp/bilateral-leak.csv'", "file system operations are disabled"),
+        ("select * from read_csv('/etc/passwd')", "file system operations are disabled"),
+        ("attach '/tmp/other.duckdb' as other", "file system operations are disabled"),
+        ("install httpfs", "disabled"),
+        ("set enable_external_access = true", "the configuration has been locked"),
+    ],
+)
+def test_read_only_session_refuses(session, statement, refusal):
+    with pytest.raises(QueryError) as caught:
+        analyst.query(session, statement)
+    assert refusal in str(caught.value)
+
+
+def test_csv_has_a_header_and_one_line_per_row(session):
+    frame = analyst.query(session, "select 'MEX' as country_iso3, 1.5 as value union all select 'RUS', 2 order by 1")
+    assert analyst.formatted(frame, "csv") == "country_iso3,value\nMEX,1.5\nRUS,2.0\n"
+
+
+def test_json_is_an_array_of_objects(session):
+    frame = analyst.query(session, "select 'MEX' as country_iso3, 2021 as year")
+    assert json.loads(analyst.formatted(frame, "json")) == [{"country_iso3": "MEX", "year": 2021}]
+
+
+def test_markdown_is_a_pipe_table(session):
+    frame = analyst.query(session, "select 'a|b' as text")
+    assert analyst.formatted(frame, "markdown") == "| text |\n|---|\n| a\\|b |\n"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_every_example_query_returns_rows(session, example):
+    assert len(analyst.query(session, example.read_text())) > 0
+
+
+def test_there_are_at_least_eight_examples_each_with_a_one_line_comment():
+    assert len(EXAMPLES) >= 8
+    for path in EXAMPLES:
+        assert path.read_text().startswith("-- "), path.name
+
+
+def test_a_query_succeeds_while_another_process_holds_the_writers_file(filled):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(30)",
+         str(filled.warehouse_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(duckdb.IOException):
+            duckdb.connect(str(filled.warehouse_path), read_only=True)  # the lock DuckDB takes, as FACTS.md says
+        connection = analyst.connect(filled)
+        assert analyst.query(connection, "select count(*) as n from marts.indicators").n.item() > 0
+        connection.close()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_export_writes_one_parquet_file_per_mart(filled, tmp_path):
+    written = analyst.export(filled, tmp_path / "out", "parquet")
+    assert {path.stem for path in written} == set(analyst.marts(filled))
+    trade = duckdb.connect().execute(f"select count(*) from '{tmp_path / 'out' / 'bilateral_trade.parquet'}'").fetchone()[0]
+    assert trade == 58  # 29 years x 2 directions in the IMTS recording
+
+
+def test_export_csv_has_headers(filled, tmp_path):
+    analyst.export(filled, tmp_path, "csv")
+    assert (tmp_path / "rankings.csv").read_text().splitlines()[0] == "indicator,country_iso3,year,value,rank,out_of,is_forecast,source_updated"
+
+
+def test_dictionary_lists_every_mart_with_its_comment(filled):
+    text = analyst.dictionary(filled)
+    for mart in analyst.marts(filled):
+        assert f"marts.{mart} (view)" in text
+    assert "one row per year and direction" in text
+
+
+def test_cli_sql_error_prints_duckdbs_message_and_the_line_and_exits_non_zero(filled):
+    done = subprocess.run(
+        [sys.executable, "-m", "bilateral", "sql", "selec 1", "--config", str(filled.path)],
+        capture_output=True, text=True, env={"BILATERAL_HOME": str(filled.home), "PATH": ""},
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith('bilateral: Parser Error: syntax error at or near "selec"')
+    assert "LINE 1: selec 1" in done.stderr
+
+
+def test_cli_sql_writes_csv_to_a_file(filled, tmp_path):
+    target = tmp_path / "answer.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "bilateral", "sql", "select 42 as answer", "--format", "csv", "--output", str(target),
+         "--config", str(filled.path)],
+        capture_output=True, text=True, env={"BILATERAL_HOME": str(filled.home), "PATH": ""},
+    )
+    assert done.returncode == 0, done.stderr
+    assert target.read_text() == "answer\n42\n"

@@ -1,0 +1,172 @@
+"""Curated events and claims: the real files load, every bad row is one error naming file, line and field,
+and verdicts follow the data."""
+
+import datetime as dt
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+from bilateral import analyst, curated, queries, warehouse
+from bilateral.errors import SeedError
+from bilateral.sources import observations_frame
+from bilateral.warehouse import Curated, SourceOutcome
+
+GOOD_EVENT = """events:
+  - id: relations-established
+    date: "1890-12-01"
+    date_precision: day
+    title: Relations established
+    summary: The two empires opened diplomatic relations.
+    category: diplomacy
+    actors: [Russian Empire, Mexico]
+    sources:
+      - {title: Mexico–Russia relations, publisher: Wikipedia, url: "https://en.wikipedia.org/wiki/Mexico–Russia_relations"}
+"""
+
+CLAIM = """  - id: {id}
+    text: A claim.
+    section: Test
+    period: "{period}"
+    claimed: {claimed}
+    unit: USD
+    tolerance: {{relative: 0.05}}
+    named_source: test
+    metric: {{kind: indicator, source: worldbank, indicator: NY.GDP.MKTP.CD, country: MEX}}
+"""
+
+
+def test_real_events_load_in_date_order_from_1806():
+    events = curated.events()
+    assert len(events) >= 45
+    assert events.event_date.iloc[0] == dt.date(1806, 1, 1)
+    assert list(events.event_date) == sorted(events.event_date)
+    assert events.sources.map(lambda text: len(json.loads(text)) >= 1).all()
+
+
+def test_the_1890_date_disagreement_is_recorded():
+    events = curated.events().set_index("event_id")
+    established = events[events.title.str.contains("relations", case=False) & (events.event_date.map(lambda d: d.year) == 1890)]
+    assert len(established) == 1
+    assert established.alternative_dates.iloc[0] is not None
+    assert established.date_note.iloc[0]
+
+
+def test_real_claims_cover_the_articles_figures():
+    claims = curated.claims().set_index("claim_id")
+    claimed = set(claims.claimed)
+    for figure in (4_500_000_000, 2060, 1400, 11, 15, 14403, 12673, 63, 68, 147_000_000, 133_000_000, 76, 80000, 42, 44, 3):
+        assert figure in claimed, figure
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("date: \"1890-12-01\"", "date: \"1890-12\""), "events.yaml:3: relations-established: field 'date' must be written YYYY-MM-DD for precision day"),
+        (("category: diplomacy", "category: gossip"), "events.yaml:7: relations-established: field 'category' must be one of diplomacy"),
+        (("    sources:\n      - {title: Mexico–Russia relations, publisher: Wikipedia, url: \"https://en.wikipedia.org/wiki/Mexico–Russia_relations\"}\n", "    sources: []\n"), "events.yaml:9: relations-established: field 'sources' must list at least one source"),
+        (("id: relations-established", "id: Relations Established"), "events.yaml:2: Relations Established: field 'id' must be kebab-case"),
+        (("date: \"1890-12-01\"", "date: \"1890-02-30\""), "field 'date' is not a real date"),
+    ],
+)
+def test_bad_event_is_one_error_naming_file_line_and_field(tmp_path, edit, message):
+    path = tmp_path / "events.yaml"
+    path.write_text(GOOD_EVENT.replace(*edit))
+    with pytest.raises(SeedError) as caught:
+        curated.events(path)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_duplicate_event_id_is_rejected_naming_both_lines(tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(GOOD_EVENT + GOOD_EVENT.split("\n", 1)[1])
+    with pytest.raises(SeedError, match=r"events.yaml:11: relations-established: field 'id' duplicates the id first used on line 2"):
+        curated.events(path)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "message"),
+    [("'4.5e9'", "field 'claimed' must be a number"), ("true", "field 'claimed' must be a number")],
+)
+def test_bad_claim_value_names_the_field(tmp_path, claimed, message):
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n" + CLAIM.format(id="c", period="2021", claimed=claimed))
+    with pytest.raises(SeedError, match=message):
+        curated.claims(path)
+
+
+def test_claim_with_an_unknown_sql_file_is_rejected(tmp_path):
+    path = tmp_path / "claims.yaml"
+    text = CLAIM.format(id="c", period="2021", claimed=1).replace(
+        "{kind: indicator, source: worldbank, indicator: NY.GDP.MKTP.CD, country: MEX}", "{kind: sql, file: sql/claims/nowhere.sql}"
+    )
+    path.write_text("claims:\n" + text)
+    with pytest.raises(SeedError, match=r"claims.yaml:10: c: field 'metric.file' must name an existing file under sql/claims/"):
+        curated.claims(path)
+
+
+def test_bad_file_stops_the_load_and_changes_nothing(filled, tmp_path, monkeypatch):
+    from bilateral import refresh
+
+    before = _count(filled, "select count(*) from core.events")
+    broken = tmp_path / "data"
+    broken.mkdir()
+    (broken / "events.yaml").write_text(GOOD_EVENT.replace("category: diplomacy", "category: gossip"))
+    (broken / "claims.yaml").write_text("claims: []\n")
+    monkeypatch.setattr(curated, "data_dir", lambda: broken)
+    with pytest.raises(SeedError):
+        refresh.load(filled, "run-broken", dt.datetime.now(dt.timezone.utc), [])
+    assert _count(filled, "select count(*) from core.events") == before
+    assert _count(filled, "select count(*) from meta.runs where run_id = 'run-broken'") == 0
+
+
+def _count(config, sql):
+    with duckdb.connect(str(config.snapshot_path), read_only=True) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+def _gdp(values):
+    rows = [
+        {"source": "worldbank", "dataset": "WDI", "indicator": "NY.GDP.MKTP.CD", "ref_area": "MEX", "counterpart_area": "",
+         "period": period, "value": value, "unit": "USD", "obs_status": None, "is_forecast": False, "source_updated": "2026-07-01"}
+        for period, value in values.items()
+    ]
+    fetches = pd.DataFrame(columns=["source", "url", "status", "sha256", "bytes", "path", "fetched_at", "is_unchanged", "error"])
+    return SourceOutcome("worldbank", observations_frame(rows), pd.DataFrame(columns=["source", "kind", "code", "name", "unit", "note"]), fetches)
+
+
+def test_verdicts_follow_the_data(tmp_path):
+    claims_path = tmp_path / "claims.yaml"
+    claims_path.write_text(
+        "claims:\n"
+        + CLAIM.format(id="within", period="2019", claimed=1000)
+        + CLAIM.format(id="outside", period="2020", claimed=1000)
+        + CLAIM.format(id="revised", period="2021", claimed=1000)
+        + CLAIM.format(id="missing", period="1999", claimed=1000)
+    )
+    pair = Curated(("RUS", "MEX"), (), curated.events(), curated.claims(claims_path))
+    path = tmp_path / "warehouse.duckdb"
+    with warehouse.writer(path) as connection:
+        warehouse.load(connection, "run-1", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 990})], pair)
+        warehouse.load(connection, "run-2", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 1300})], pair)
+        verdicts = dict(connection.execute("select claim_id, verdict from marts.claims_check").fetchall())
+    assert verdicts == {"within": "supported", "outside": "contradicted", "revised": "outdated", "missing": "unverifiable"}
+
+
+def test_claims_json_carries_id_claimed_observed_and_verdict(filled):
+    with analyst.connect(filled) as connection:
+        rows = json.loads(analyst.formatted(analyst.query(connection, queries.text("claims")), "json"))
+    assert len(rows) == len(curated.claims())
+    russia = next(row for row in rows if row["claim_id"] == "gdp-russia-2023")
+    assert (russia["claimed"], russia["observed"], russia["verdict"]) == (2060.0, 2059.759, "supported")
+
+
+def test_timeline_lists_events_in_order_with_the_years_figures(filled):
+    with analyst.connect(filled) as connection:
+        frame = analyst.query(connection, "select event_date, year, trade_usd, gdp_a_billion_usd from marts.timeline")
+    assert list(frame.event_date) == sorted(frame.event_date)
+    year_2020 = frame[frame.year == 2020].iloc[0]
+    assert year_2020.gdp_a_billion_usd == 1488.118  # IMF NGDPD Russia 2020 in the recording
+    assert year_2020.trade_usd == 421377000 + 1164561450  # MEX->RUS as Mexico reports it + RUS->MEX as Russia reports it
