@@ -41,7 +41,7 @@ indicators = ["XG_FOB_USD", "MG_CIF_USD"]
 
 [sources.comtrade]
 base_url = "{comtrade}"
-years = 3
+years = 7  # 2019-2025: the Comtrade fixtures hold 2019-2021
 
 [http]
 connect_timeout_s = 2
