@@ -1,0 +1,283 @@
+"""The fault matrix: every source against every failure the fake APIs can play.
+
+`python -m bench.faults` runs each scenario on a copy of one clean warehouse and prints
+a JSON summary per fault kind: faults injected, runs completed, rows lost or corrupted
+(the current values compared with the clean run's; both must be 0). tests/test_faults.py
+runs the same table under pytest and asserts each scenario's expectation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fake APIs live with the tests
+
+from conftest import write_settings  # noqa: E402
+from fakeapi import FakeAPI  # noqa: E402
+
+from bilateral import refresh, warehouse  # noqa: E402
+from bilateral.config import Config, load_config  # noqa: E402
+from bilateral.refresh import RunSummary  # noqa: E402
+
+# What must happen to the faulted source:
+LOADED = "loaded"  # retried or read despite the quirk: its values equal a clean run's
+FAILED = "failed"  # marked failed with one line naming source, URL and cause; previous values intact
+KEPT = "kept"  # an answer without data: nothing loaded, nothing deleted, the source ok
+FLAGGED = "flagged"  # the value loaded and listed in marts.data_quality
+
+# a request of each source has this in its path (FakeAPI.fail's path_contains)
+PATHS = {"worldbank": "/worldbank/", "imf_datamapper": "/datamapper/", "imf_trade": "/sdmx/", "comtrade": "/comtrade/"}
+# requests a clean run makes, per source (World Bank: 6 indicators + 7 label lists; Comtrade: 2 directions x 7 years)
+CLEAN_REQUESTS = {"worldbank": 13, "imf_datamapper": 5, "imf_trade": 1, "comtrade": 14}
+ATTEMPTS = 4  # one try and `retries = 3` in the test settings
+PERSISTENT = 10  # more failures in a row than the client has attempts
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One fault played against one source, and what must happen."""
+
+    source: str
+    kind: str  # a FakeAPI.fail kind, or "value" for an absurd value put in the fake's data
+    expect: str
+    options: dict = field(default_factory=dict)
+    times: int = 1
+    requests: int = 0  # requests the source makes in the faulty run
+    cause: str = ""  # FAILED: words the one-line error must contain
+    per_page: int = 1000
+    read_timeout: float = 5
+    values: tuple = ()  # "value": (FakeAPI setter, arguments) pairs
+    flagged: tuple = ()  # FLAGGED: the marts.data_quality rows, in its column order
+
+    @property
+    def name(self) -> str:
+        detail = "-".join(str(value) for value in self.options.values())
+        persistent = "-persistent" if self.times >= PERSISTENT else ""
+        return f"{self.source}-{self.kind}{'-' + detail if detail else ''}{persistent}"
+
+
+def _each_source(kind: str, expect: str, requests: dict[str, int] | int | None = None, **fields) -> list[Scenario]:
+    """The same fault against every source; `requests` defaults to a clean run's."""
+    scenarios = []
+    for source in PATHS:
+        count = requests if isinstance(requests, int) else (requests or CLEAN_REQUESTS)[source]
+        scenarios.append(Scenario(source, kind, expect, requests=count, **fields))
+    return scenarios
+
+
+ONE_MORE = {source: count + 1 for source, count in CLEAN_REQUESTS.items()}  # asked once again, then fine
+SLOW = {"seconds": 1.0}
+QUICK_TIMEOUT = 0.3
+
+SCENARIOS: list[Scenario] = [
+    *_each_source("status", LOADED, ONE_MORE, options={"status": 429, "retry_after": "1"}),
+    *_each_source("status", LOADED, ONE_MORE, options={"status": 429}),
+    *[s for status in (500, 502, 503) for s in _each_source("status", LOADED, ONE_MORE, options={"status": status})],
+    *[
+        s
+        for status in (429, 500, 502, 503)
+        for s in _each_source(
+            "status", FAILED, ATTEMPTS, options={"status": status}, times=PERSISTENT,
+            cause=f"HTTP {status} (still failing after retries)",
+        )
+    ],
+    *_each_source("status", FAILED, 1, options={"status": 404}, cause="HTTP 404 (not retried)"),
+    *_each_source("slow", LOADED, ONE_MORE, options=SLOW, read_timeout=QUICK_TIMEOUT),
+    *_each_source("slow", FAILED, ATTEMPTS, options=SLOW, times=PERSISTENT, read_timeout=QUICK_TIMEOUT, cause="timed out"),
+    *_each_source("reset", LOADED, ONE_MORE),
+    *_each_source("reset", FAILED, ATTEMPTS, times=PERSISTENT, cause="body cut short"),
+    *_each_source("truncated", LOADED, ONE_MORE),
+    *_each_source("truncated", FAILED, ATTEMPTS, times=PERSISTENT, cause="body is not whole JSON"),
+    *_each_source("html", LOADED, ONE_MORE),
+    *_each_source("html", FAILED, ATTEMPTS, times=PERSISTENT, cause="an HTML page instead of JSON"),
+    *_each_source("empty_body", LOADED, ONE_MORE),
+    *_each_source("empty_body", FAILED, ATTEMPTS, times=PERSISTENT, cause="empty body"),
+    # an error payload with HTTP 200 is an answer, not an outage: never asked again
+    Scenario("worldbank", "wb_error", FAILED, requests=1, cause="the API answered with an error: 120 Invalid value"),
+    Scenario("imf_datamapper", "wb_error", FAILED, requests=1, cause="field 'values' missing"),
+    Scenario("imf_trade", "wb_error", FAILED, requests=1, cause="field 'data' missing"),
+    Scenario("comtrade", "wb_error", FAILED, requests=1, cause="field 'data' missing"),
+    *_each_source("empty_page", KEPT),
+    Scenario("worldbank", "renamed_field", FAILED, {"old": "value", "new": "val"}, requests=1, cause="field 'value' missing"),
+    Scenario("worldbank", "renamed_field", FAILED, {"old": "countryiso3code", "new": "iso3"}, requests=1,
+             cause="field 'countryiso3code' missing"),
+    Scenario("imf_datamapper", "renamed_field", FAILED, {"old": "values", "new": "data"}, requests=1,
+             cause="field 'values' missing"),
+    Scenario("imf_trade", "renamed_field", FAILED, {"old": "observations", "new": "obs"}, requests=1,
+             cause="field 'observations' missing"),
+    Scenario("comtrade", "renamed_field", FAILED, {"old": "primaryValue", "new": "value"}, requests=1,
+             cause="field 'primaryValue' missing"),
+    # per_page 10: NY.GDP.MKTP.CD for 5 countries x 36 years is 18 pages; page 2 announces 19
+    Scenario("worldbank", "total_changes", FAILED, requests=2, per_page=10, cause="total changed between pages"),
+    # only World Bank and Comtrade answers are arrays of rows the fake can repeat
+    Scenario("worldbank", "duplicate_rows", LOADED, requests=13),
+    Scenario("comtrade", "duplicate_rows", LOADED, requests=14),
+    *_each_source("bom", LOADED),
+    Scenario("worldbank", "value", FLAGGED, requests=13,
+             values=(("set_worldbank_value", ("SP.POP.TOTL", "MEX", 2020, -126799054.0)),),
+             flagged=(("worldbank", "SP.POP.TOTL", "MEX", "", "2020", -126799054.0, 125762982.0, "negative"),)),
+    Scenario("worldbank", "value", FLAGGED, requests=13,
+             values=(("set_worldbank_value", ("NY.GDP.MKTP.CD", "MEX", 2021, 1316569466833940.0)),),
+             flagged=(("worldbank", "NY.GDP.MKTP.CD", "MEX", "", "2021", 1316569466833940.0, 1121064767168.8, "jump"),
+                      ("worldbank", "NY.GDP.MKTP.CD", "MEX", "", "2022", 1466934724243.38, 1316569466833940.0, "jump"))),
+    Scenario("imf_datamapper", "value", FLAGGED, requests=5,
+             values=(("set_datamapper_value", ("LP", "MEX", 2020, -128.209)),),
+             flagged=(("imf_datamapper", "LP", "MEX", "", "2020", -128.209, 127.216, "negative"),)),
+    Scenario("imf_datamapper", "value", FLAGGED, requests=5,
+             values=(("set_datamapper_value", ("NGDPD", "MEX", 2021, 1316569.0)),),
+             flagged=(("imf_datamapper", "NGDPD", "MEX", "", "2021", 1316569.0, 1121.065, "jump"),
+                      ("imf_datamapper", "NGDPD", "MEX", "", "2022", 1466.935, 1316569.0, "jump"))),
+    Scenario("imf_trade", "value", FLAGGED, requests=1,
+             values=(("set_imts_value", ("MEX", "XG_FOB_USD", "RUS", 2020, -421377000.0)),),
+             flagged=(("imf_trade", "XG_FOB_USD", "MEX", "RUS", "2020", -421377000.0, 398714000.0, "negative"),)),
+]
+
+VALUE_COLUMNS = "source, dataset, indicator, ref_area, counterpart_area, period, value, unit, is_forecast, source_updated"
+
+
+@dataclass
+class Result:
+    """What one scenario did to the warehouse."""
+
+    scenario: Scenario
+    summary: RunSummary
+    requests: int  # requests the faulted source made
+    before: list[tuple]  # every source's current values before the faulty run
+    after: list[tuple]  # and after it
+    duplicates: int  # current values that share their key with another
+    flagged: list[tuple]  # marts.data_quality after the run
+    runs_before: int  # rows of meta.runs
+    last_status: str  # meta.runs.status of the faulty run
+    recovered: RunSummary | None = None  # FAILED: the next run, the fault gone
+
+    @property
+    def outcome(self):
+        return next(outcome for outcome in self.summary.outcomes if outcome.source == self.scenario.source)
+
+    def of(self, rows: list[tuple], source: str | None = None, other: bool = False) -> list[tuple]:
+        """Rows of the scenario's source (or of the others)."""
+        wanted = source or self.scenario.source
+        return [row for row in rows if (row[0] == wanted) != other]
+
+
+def config_for(folder: Path, fake: FakeAPI, per_page: int = 1000, read_timeout: float = 5) -> Config:
+    folder.mkdir(parents=True, exist_ok=True)
+    return load_config(write_settings(folder, fake, per_page, read_timeout), environ={"BILATERAL_HOME": str(folder / "home")})
+
+
+def refresh_once(config: Config, reparse: tuple[str, ...] = ()) -> RunSummary:
+    """What flows/refresh.py does, without Prefect; the `reparse` sources ignore the last good fetches."""
+    started = dt.datetime.now(dt.timezone.utc)
+    with refresh.exclusive(config, "refresh"):
+        known = warehouse.known_fetches(config.snapshot_path)
+        outcomes = [
+            refresh.collect(config, source, requests, {} if source in reparse else known)
+            for source, requests in refresh.plan(config).items()
+        ]
+        return refresh.load(config, refresh.new_run_id(started), started, outcomes)
+
+
+def current_values(snapshot: Path) -> list[tuple]:
+    with contextlib.closing(warehouse.reader(snapshot)) as connection:
+        return connection.execute(
+            f"select {VALUE_COLUMNS} from core.observations where valid_to is null order by all"
+        ).fetchall()
+
+
+def _duplicates(connection) -> int:
+    return connection.execute(
+        "select count(*) - count(distinct (source, dataset, indicator, ref_area, counterpart_area, period))"
+        " from core.observations where valid_to is null"
+    ).fetchone()[0]
+
+
+def reference(folder: Path, fake: FakeAPI) -> Config:
+    """One clean refresh of every source: the state each scenario starts from and is compared with."""
+    fake.reset()
+    config = config_for(folder, fake)
+    summary = refresh_once(config)
+    if summary.status != "ok":
+        raise RuntimeError(f"the clean reference run did not load: {summary.failures}")
+    return config
+
+
+def play(scenario: Scenario, fake: FakeAPI, clean: Config, folder: Path) -> Result:
+    """Copy the clean warehouse, inject the fault, refresh; a failed source is then refreshed again without it."""
+    fake.reset()
+    shutil.copytree(clean.home, folder / "home")
+    config = config_for(folder, fake, scenario.per_page, scenario.read_timeout)
+    before = current_values(config.snapshot_path)
+    runs_before = _count_runs(config.snapshot_path)
+    for setter, arguments in scenario.values:
+        getattr(fake, setter)(*arguments)
+    if scenario.kind != "value":
+        fake.fail(scenario.kind, PATHS[scenario.source], times=scenario.times, **scenario.options)
+    summary = refresh_once(config, reparse=(scenario.source,))
+    requests = sum(PATHS[scenario.source] in request.path for request in fake.requests)
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        duplicates = _duplicates(connection)
+        flagged = connection.execute("select * from marts.data_quality order by all").fetchall()
+        last_status = connection.execute("select status from meta.runs where run_id = ?", [summary.run_id]).fetchone()[0]
+    result = Result(scenario, summary, requests, before, current_values(config.snapshot_path), duplicates, flagged,
+                    runs_before, last_status)
+    if scenario.expect == FAILED:
+        fake.reset()
+        result.recovered = refresh_once(config)
+    return result
+
+
+def _count_runs(snapshot: Path) -> int:
+    with contextlib.closing(warehouse.reader(snapshot)) as connection:
+        return connection.execute("select count(*) from meta.runs").fetchone()[0]
+
+
+def damage(result: Result, clean: list[tuple]) -> tuple[int, int]:
+    """Rows lost (a clean value gone) and corrupted (a value no clean run has and the scenario did not set, or a double)."""
+    wanted = {row[:6]: row for row in clean}  # keyed by source, dataset, indicator, ref_area, counterpart_area, period
+    found = {row[:6]: row for row in result.after}
+    deliberate = {(row[0], row[1], row[2], row[3], row[4]) for row in result.scenario.flagged}
+    lost = sum(1 for key in wanted if key not in found)
+    corrupted = sum(
+        1 for key, row in found.items() if wanted.get(key) != row and (key[0], *key[2:]) not in deliberate
+    )
+    return lost, corrupted + result.duplicates
+
+
+def main() -> None:
+    started = time.perf_counter()
+    kinds: dict[str, dict] = defaultdict(lambda: {"faults_injected": 0, "runs_completed": 0, "rows_lost": 0, "rows_corrupted": 0})
+    with FakeAPI() as fake, tempfile.TemporaryDirectory(prefix="bench-faults-") as scratch:
+        clean = reference(Path(scratch) / "clean", fake)
+        clean_values = current_values(clean.snapshot_path)
+        for number, scenario in enumerate(SCENARIOS):
+            result = play(scenario, fake, clean, Path(scratch) / f"s{number}")
+            lost, corrupted = damage(result, clean_values)
+            totals = kinds[scenario.kind]
+            # a persistent fault is sent as often as the client asks, no more
+            totals["faults_injected"] += len(scenario.values) or min(scenario.times, result.requests)
+            totals["runs_completed"] += 1 + (result.recovered is not None)
+            totals["rows_lost"] += lost
+            totals["rows_corrupted"] += corrupted
+    report = {
+        "scenarios": len(SCENARIOS),
+        "rows_lost": sum(totals["rows_lost"] for totals in kinds.values()),
+        "rows_corrupted": sum(totals["rows_corrupted"] for totals in kinds.values()),
+        "seconds": round(time.perf_counter() - started, 1),
+        "by_fault": dict(kinds),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

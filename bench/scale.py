@@ -1,0 +1,118 @@
+"""Scale: the World Bank source alone against the synthetic API, at several numbers of economies.
+
+Each run: cold (fresh home), warm (nothing changed), a reload with 1% of the values
+revised, the floor on the same pages, and at the largest size the naive script.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bench.measure import Child, job, ratio, run_child, stats
+from bench.recorded import Warehouse
+from bench.synthetic import FIRST_YEAR, INDICATORS, LAST_YEAR, SyntheticServer, SyntheticWorldBank, cells
+
+SETTINGS = """# The synthetic World Bank only: the sources left out are switched off.
+[pair]
+countries = ["RUS", "MEX"]  # bench.jobs puts the synthetic economies here (some codes are invented)
+
+[years]
+start = {first}
+end = {last}
+
+[sources.worldbank]
+base_url = "{url}"
+per_page = 1000
+indicators = [{indicators}]
+
+[http]
+connect_timeout_s = 2
+read_timeout_s = 60
+retries = 2
+backoff_s = 0.01
+retry_after_max_s = 1
+"""
+
+
+def measure(sizes: list[int], runs: int, large_runs: int, folder: Path) -> tuple[list[dict], Warehouse]:
+    """One report per size (the largest gets `large_runs` runs and the naive script); keeps the smallest's first home."""
+    api = SyntheticWorldBank(max(sizes))
+    reports = []
+    with SyntheticServer(api) as server:
+        settings = _write_settings(folder, server.url)
+        for size in sizes:
+            largest = size == max(sizes)
+            codes = [economy.iso3 for economy in api.economies[:size]]
+            api.prime(codes)
+            results = [
+                _run(api, server, settings, codes, folder / f"scale-{size}-{number}", largest)
+                for number in range(large_runs if largest else runs)
+            ]
+            reports.append(_report(size, results))
+    for home in sorted(folder.glob("scale-*")):
+        if home.name != f"scale-{min(sizes)}-0":
+            shutil.rmtree(home)  # a large home is ~0.5 GB; the smallest stays for `bilateral sql`
+    return reports, Warehouse(settings, folder / f"scale-{min(sizes)}-0")
+
+
+def _run(api: SyntheticWorldBank, server: SyntheticServer, settings: Path, codes: list[str], home: Path, naive: bool) -> dict:
+    def refresh() -> Child:
+        return run_child(job("refresh", settings=str(settings), home=str(home), economies=codes))
+
+    api.revision = 0
+    server.paths.clear()
+    cold = refresh()
+    pages = [[server.origin + path, {}] for path in server.paths]
+    warm = refresh()
+    api.revision = 1
+    try:
+        revised = refresh()
+    finally:
+        api.revision = 0
+    floor = run_child(job("floor", pages=pages, database=str(home / "floor.duckdb")))
+    result = {"cold": cold, "warm": warm, "revised": revised, "floor": floor, "pages": len(pages)}
+    if naive:
+        arguments = {"base_url": server.url, "economies": codes, "indicators": list(INDICATORS)}
+        arguments |= {"first_year": FIRST_YEAR, "last_year": LAST_YEAR, "database": str(home / "naive.duckdb")}
+        result["naive"] = run_child(job("naive", **arguments))
+    return result
+
+
+def _report(size: int, results: list[dict]) -> dict:
+    def seconds(kind: str, key: str = "seconds") -> dict:
+        return stats([result[kind].result[key] for result in results])
+
+    cold, floor = seconds("cold"), seconds("floor")
+    values = results[0]["cold"].result["new"]
+    report = {
+        "economies": size,
+        "indicators": len(INDICATORS),
+        "years": f"{FIRST_YEAR}-{LAST_YEAR}",
+        "cells": cells(size),
+        "values_loaded": values,
+        "pages": results[0]["pages"],
+        "runs": len(results),
+        "cold_s": cold,
+        "cold_steps_s": {step: seconds("cold", step)["median"] for step in ("collect_s", "load_s")},
+        "rows_per_s": round(values / cold["median"]),
+        "warm_s": seconds("warm"),
+        "warm_rows_written": max(r["warm"].result["new"] + r["warm"].result["revised"] for r in results),
+        "revision_reload_s": seconds("revised", "load_s"),
+        "revision_refresh_s": seconds("revised"),
+        "revised_rows": results[0]["revised"].result["revised"],
+        "floor_s": floor,
+        "cold_floor_ratio": ratio(cold["median"], floor["median"]),
+        "peak_rss_mib": stats([max(r[kind].peak_rss_mib for kind in ("cold", "warm", "revised")) for r in results], 1),
+    }
+    if "naive" in results[0]:
+        naive = seconds("naive")
+        report |= {"naive_s": naive, "naive_ratio": ratio(naive["median"], cold["median"])}
+    return report
+
+
+def _write_settings(folder: Path, url: str) -> Path:
+    path = folder / "synthetic.toml"
+    indicators = ", ".join(f'"{code}"' for code in INDICATORS)
+    path.write_text(SETTINGS.format(first=FIRST_YEAR, last=LAST_YEAR, url=url, indicators=indicators), encoding="utf-8")
+    return path

@@ -1,0 +1,143 @@
+"""The PDF briefing: figures as the marts hold them, escaped strings, --as-of, what changed, a locked-down fetcher."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from bilateral import refresh, warehouse
+from bilateral.briefing import context, produce, render
+from bilateral.config import load_config
+from bilateral.errors import BriefingError
+from bilateral.paths import reports_dir
+
+
+def pdf_text(path):
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def refresh_now(config):
+    started = dt.datetime.now(dt.timezone.utc)
+    known = warehouse.known_fetches(config.snapshot_path)
+    outcomes = [refresh.collect(config, source, requests, known) for source, requests in refresh.plan(config).items()]
+    return refresh.load(config, refresh.new_run_id(started), started, outcomes)
+
+
+def brief(config, period="2026-11", as_of=None):
+    moment = produce.as_of_moment(config, as_of)
+    briefing = produce.build(config, period, moment)
+    rendered = produce.write(config, briefing)
+    produce.record(config, briefing, moment, rendered)
+    return briefing, rendered
+
+
+@pytest.fixture
+def config(settings):
+    return load_config(settings)
+
+
+def test_briefing_prints_the_marts_figures_with_sources_and_sections_in_order(config):
+    refresh_now(config)
+    briefing, rendered = brief(config)
+    assert rendered.path.name == "2026-11_rus-mex.pdf"
+    assert rendered.pages >= 6
+    text = pdf_text(rendered.path)
+    assert "2,173" in text and "1,856" in text  # IMF NGDPD 2024: Russia 2173.225, Mexico 1856.366 billion USD
+    assert "11 of 195" in text  # Russia's GDP rank in 2024 among WEO economies
+    assert "$421.4 m" in text  # Mexico's 2020 exports to Russia as Mexico reports them (421,377,000)
+    reader = PdfReader(rendered.path)
+    chapters = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert chapters == ["Cover", "Summary", "Key figures", "Bilateral trade", "The two economies", "Timeline of the relationship",
+                        "The article's claims, checked", "Since the last briefing", "Sources and methods"]
+    assert reader.metadata.title == "Russian Federation and Mexico: briefing, 2026-11"
+
+
+def test_rerender_with_the_same_data_gives_the_same_text(config):
+    refresh_now(config)
+    _, first = brief(config)
+    text = pdf_text(first.path)
+    _, second = brief(config)
+    assert pdf_text(second.path) == text
+
+
+def test_hostile_names_print_as_text(config, fake):
+    fake.set_country_name("MEX", "<script>alert(1)</script></td>")
+    refresh_now(config)
+    briefing, rendered = brief(config)
+    html = render.html(briefing)
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/td&gt;" in html
+    assert "<script>alert(1)</script></td>" in pdf_text(rendered.path)
+
+
+def test_as_of_before_a_revision_shows_the_old_value_and_the_next_briefing_lists_the_revision(config, fake):
+    refresh_now(config)
+    before = dt.datetime.now(dt.timezone.utc)
+    fake.set_datamapper_value("NGDPD", "MEX", 2024, 1900.5)
+    assert refresh_now(config).revised == 1
+    # --as-of takes a day; the revision happened within this one, so the moment is given directly
+    old_briefing = produce.build(config, "2026-10", before)
+    old_rendered = produce.write(config, old_briefing)
+    produce.record(config, old_briefing, before, old_rendered)
+    assert "1,856" in pdf_text(old_rendered.path)
+    new_briefing, new_rendered = brief(config, period="2026-11")
+    text = pdf_text(new_rendered.path)
+    assert "1,900" in text or "1,901" in text
+    assert "NGDPD MEX 2024 1,856.37 1,900.50" in text
+    assert [revision["indicator"] for revision in new_briefing.changes["revisions"]] == ["NGDPD"]
+
+
+def test_briefings_are_recorded_and_listed(config):
+    refresh_now(config)
+    _, rendered = brief(config)
+    _, rendered = brief(config)  # a re-render of the same period and data replaces its record
+    with duckdb.connect(str(config.snapshot_path), read_only=True) as connection:
+        row = connection.execute("select period, path, sha256, pages from meta.briefings").fetchone()
+    assert row[:2] == ("2026-11", "briefings/2026-11_rus-mex.pdf")
+    assert row[2] == rendered.sha256 and row[3] == rendered.pages
+    assert 'href="2026-11_rus-mex.pdf"' in (config.briefings_dir / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [("2026-11", ("2026-11", dt.date(2026, 11, 1), dt.date(2026, 11, 30))),
+     ("2026-Q4", ("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))),
+     ("2024-02", ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)))],
+)
+def test_periods_monthly_and_quarterly(period, expected):
+    assert context.parse_period(period, dt.date(2026, 11, 27)) == expected
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "November"])
+def test_bad_period_is_one_clear_error(period):
+    with pytest.raises(BriefingError, match="expected YYYY-MM"):
+        context.parse_period(period, dt.date(2026, 11, 27))
+
+
+def fetcher():
+    return render.StaticOnlyFetcher(reports_dir() / "static")
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/tracker.png", "https://example.org/style.css", "file:///etc/passwd",
+                                 "ftp://example.org/x"])
+def test_fetcher_refuses_anything_but_the_projects_static_files(url):
+    with pytest.raises(FatalURLFetchingError):
+        fetcher().fetch(url)
+
+
+def test_fetcher_refuses_paths_that_climb_out_of_static():
+    with pytest.raises(FatalURLFetchingError):
+        fetcher().fetch((reports_dir() / "static" / ".." / "templates" / "briefing.html.j2").as_uri())
+
+
+def test_fetcher_serves_the_shipped_stylesheet():
+    assert fetcher().fetch((reports_dir() / "static" / "briefing.css").as_uri()).status == 200
+
+
+def test_an_attachment_link_to_a_local_file_stops_the_render(tmp_path):
+    html = '<html><head><link rel="attachment" href="file:///etc/passwd"></head><body>x</body></html>'
+    with pytest.raises(FatalURLFetchingError):
+        HTML(string=html, base_url=(reports_dir() / "static").as_uri() + "/", url_fetcher=fetcher()).write_pdf(tmp_path / "x.pdf")
