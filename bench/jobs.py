@@ -84,12 +84,12 @@ def briefing(settings: str, home: str) -> dict:
 def prefect(tasks: int) -> dict:
     """Prefect's own costs, with no PREFECT_API_URL (so the first flow starts a temporary local server)."""
     started = time.perf_counter()
-    from bench import overhead
+    from bench import prefect_flows
 
     imported = time.perf_counter()
-    first = overhead.timed_flow(0)  # starts the temporary server, then runs an empty flow
-    empty = overhead.timed_flow(0)
-    busy = overhead.timed_flow(tasks)
+    first = prefect_flows.timed_flow(0)  # starts the temporary server, then runs an empty flow
+    empty = prefect_flows.timed_flow(0)
+    busy = prefect_flows.timed_flow(tasks)
     return {
         "import_s": imported - started,
         "first_flow_s": first,

@@ -1,29 +1,37 @@
-"""Prefect's own overhead, apart from our work: flows and tasks that do nothing.
+"""Prefect's own overhead, reported apart so our work time stays visible.
 
-Imported only by the `prefect` job, in a child whose environment the parent set
-(isolated PREFECT_HOME, no PREFECT_API_URL, analytics off) before Prefect loads.
+Each run is a child with its own empty PREFECT_HOME and no PREFECT_API_URL: its
+first flow starts Prefect's temporary local server (what a laptop run pays), the
+second shows one flow run's cost, the third adds `TASKS` trivial tasks.
 """
 
 from __future__ import annotations
 
-import time
+import os
+from pathlib import Path
 
-from prefect import flow, task
-from prefect.cache_policies import NONE
+from bench.measure import column, job, run_child, stats
 
-
-@task(cache_policy=NONE)  # as the project's tasks: no cache key to compute
-def nothing(number: int) -> int:
-    return number
+TASKS = 50
 
 
-@flow(name="bench-overhead")
-def tasks_flow(count: int) -> int:
-    return sum(nothing(number) for number in range(count))
+def measure(runs: int, folder: Path) -> dict:
+    results = [run_child(job("prefect", tasks=TASKS), env=isolated_env(folder / f"prefect-home-{n}")).result for n in range(runs)]
+    return {
+        "prefect_import_s": stats(column(results, "import_s")),
+        "prefect_server_start_s": stats(column(results, "server_start_s")),
+        "prefect_flow_run_s": stats(column(results, "flow_s")),
+        "prefect_per_task_ms": stats([result["per_task_s"] * 1000 for result in results], 2),
+        "prefect_tasks_per_flow": TASKS,
+    }
 
 
-def timed_flow(count: int) -> float:
-    """Seconds for one flow run with `count` sequential trivial tasks, heartbeats as in production."""
-    t0 = time.perf_counter()
-    tasks_flow(count)
-    return time.perf_counter() - t0
+def isolated_env(home: Path) -> dict[str, str]:
+    """The parent's environment without any Prefect setting, then a private home and no telemetry."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
+    return env | {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # offline it logs a telemetry error otherwise
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
