@@ -29,6 +29,7 @@ from fakeapi import FakeAPI  # noqa: E402
 from bilateral import refresh, warehouse  # noqa: E402
 from bilateral.config import Config, load_config  # noqa: E402
 from bilateral.refresh import RunSummary  # noqa: E402
+from bilateral.warehouse import SourceOutcome  # noqa: E402
 
 # What must happen to the faulted source:
 LOADED = "loaded"  # retried or read despite the quirk: its values equal a clean run's
@@ -144,31 +145,30 @@ SCENARIOS: list[Scenario] = [
 ]
 
 VALUE_COLUMNS = "source, dataset, indicator, ref_area, counterpart_area, period, value, unit, is_forecast, source_updated"
+CURRENT = f"select {VALUE_COLUMNS} from {{database}}.core.observations where valid_to is null"
 
 
 @dataclass
 class Result:
-    """What one scenario did to the warehouse."""
+    """What one scenario did to the warehouse, compared with the clean run it started from."""
 
     scenario: Scenario
     summary: RunSummary
     requests: int  # requests the faulted source made
-    before: list[tuple]  # every source's current values before the faulty run
-    after: list[tuple]  # and after it
-    duplicates: int  # current values that share their key with another
-    flagged: list[tuple]  # marts.data_quality after the run
-    runs_before: int  # rows of meta.runs
-    last_status: str  # meta.runs.status of the faulty run
-    recovered: RunSummary | None = None  # FAILED: the next run, the fault gone
+    appeared: list[tuple]  # current values (VALUE_COLUMNS) the clean run does not have; a doubled row counts
+    vanished: list[tuple]  # values of the clean run that are no longer current
+    flagged: list[tuple]  # marts.data_quality
+    runs: list[str]  # meta.runs.status, oldest first
+    recovered: RunSummary | None = None  # the next run, the fault gone
+    unlike_clean_after_recovery: int = 0  # rows still differing from the clean run after it
 
     @property
-    def outcome(self):
+    def outcome(self) -> SourceOutcome:
         return next(outcome for outcome in self.summary.outcomes if outcome.source == self.scenario.source)
 
-    def of(self, rows: list[tuple], source: str | None = None, other: bool = False) -> list[tuple]:
-        """Rows of the scenario's source (or of the others)."""
-        wanted = source or self.scenario.source
-        return [row for row in rows if (row[0] == wanted) != other]
+    @property
+    def others(self) -> list[SourceOutcome]:
+        return [outcome for outcome in self.summary.outcomes if outcome.source != self.scenario.source]
 
 
 def config_for(folder: Path, fake: FakeAPI, per_page: int = 1000, read_timeout: float = 5) -> Config:
@@ -188,20 +188,6 @@ def refresh_once(config: Config, reparse: tuple[str, ...] = ()) -> RunSummary:
         return refresh.load(config, refresh.new_run_id(started), started, outcomes)
 
 
-def current_values(snapshot: Path) -> list[tuple]:
-    with contextlib.closing(warehouse.reader(snapshot)) as connection:
-        return connection.execute(
-            f"select {VALUE_COLUMNS} from core.observations where valid_to is null order by all"
-        ).fetchall()
-
-
-def _duplicates(connection) -> int:
-    return connection.execute(
-        "select count(*) - count(distinct (source, dataset, indicator, ref_area, counterpart_area, period))"
-        " from core.observations where valid_to is null"
-    ).fetchone()[0]
-
-
 def reference(folder: Path, fake: FakeAPI) -> Config:
     """One clean refresh of every source: the state each scenario starts from and is compared with."""
     fake.reset()
@@ -212,46 +198,48 @@ def reference(folder: Path, fake: FakeAPI) -> Config:
     return config
 
 
-def play(scenario: Scenario, fake: FakeAPI, clean: Config, folder: Path) -> Result:
-    """Copy the clean warehouse, inject the fault, refresh; a failed source is then refreshed again without it."""
+def play(scenario: Scenario, fake: FakeAPI, clean: Config, folder: Path, recover: bool = True) -> Result:
+    """Copy the clean warehouse, play the fault, refresh; with `recover`, refresh once more without the fault."""
     fake.reset()
     shutil.copytree(clean.home, folder / "home")
     config = config_for(folder, fake, scenario.per_page, scenario.read_timeout)
-    before = current_values(config.snapshot_path)
-    runs_before = _count_runs(config.snapshot_path)
     for setter, arguments in scenario.values:
         getattr(fake, setter)(*arguments)
     if scenario.kind != "value":
         fake.fail(scenario.kind, PATHS[scenario.source], times=scenario.times, **scenario.options)
     summary = refresh_once(config, reparse=(scenario.source,))
     requests = sum(PATHS[scenario.source] in request.path for request in fake.requests)
+    appeared, vanished = differences(config, clean)
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
-        duplicates = _duplicates(connection)
         flagged = connection.execute("select * from marts.data_quality order by all").fetchall()
-        last_status = connection.execute("select status from meta.runs where run_id = ?", [summary.run_id]).fetchone()[0]
-    result = Result(scenario, summary, requests, before, current_values(config.snapshot_path), duplicates, flagged,
-                    runs_before, last_status)
-    if scenario.expect == FAILED:
+        runs = [row[0] for row in connection.execute("select status from meta.runs order by started_at").fetchall()]
+    result = Result(scenario, summary, requests, appeared, vanished, flagged, runs)
+    if recover:
         fake.reset()
         result.recovered = refresh_once(config)
+        result.unlike_clean_after_recovery = sum(map(len, differences(config, clean)))
     return result
 
 
-def _count_runs(snapshot: Path) -> int:
-    with contextlib.closing(warehouse.reader(snapshot)) as connection:
-        return connection.execute("select count(*) from meta.runs").fetchone()[0]
+def differences(config: Config, clean: Config) -> tuple[list[tuple], list[tuple]]:
+    """Current values the clean run does not have (a doubled row counts), and clean values no longer current."""
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        connection.execute("attach ? as clean (read_only)", [str(clean.snapshot_path)])
+        now, then = CURRENT.format(database="main"), CURRENT.format(database="clean")
+        return (
+            connection.execute(f"{now} except all {then} order by all").fetchall(),
+            connection.execute(f"{then} except all {now} order by all").fetchall(),
+        )
 
 
-def damage(result: Result, clean: list[tuple]) -> tuple[int, int]:
-    """Rows lost (a clean value gone) and corrupted (a value no clean run has and the scenario did not set, or a double)."""
-    wanted = {row[:6]: row for row in clean}  # keyed by source, dataset, indicator, ref_area, counterpart_area, period
-    found = {row[:6]: row for row in result.after}
-    deliberate = {(row[0], row[1], row[2], row[3], row[4]) for row in result.scenario.flagged}
-    lost = sum(1 for key in wanted if key not in found)
-    corrupted = sum(
-        1 for key, row in found.items() if wanted.get(key) != row and (key[0], *key[2:]) not in deliberate
-    )
-    return lost, corrupted + result.duplicates
+def damage(result: Result) -> tuple[int, int]:
+    """Rows lost (a clean value gone, none in its place) and corrupted (a value neither clean nor set on purpose)."""
+    key = lambda row: row[:6]  # noqa: E731  source, dataset, indicator, ref_area, counterpart_area, period
+    replaced = {key(row) for row in result.appeared}
+    lost = sum(1 for row in result.vanished if key(row) not in replaced)
+    deliberate = {(row[0], row[1], row[2], row[3], row[4], row[5]) for row in result.scenario.flagged}
+    corrupted = sum(1 for row in result.appeared if (row[0], *row[2:7]) not in deliberate)
+    return lost, corrupted
 
 
 def main() -> None:
@@ -259,10 +247,9 @@ def main() -> None:
     kinds: dict[str, dict] = defaultdict(lambda: {"faults_injected": 0, "runs_completed": 0, "rows_lost": 0, "rows_corrupted": 0})
     with FakeAPI() as fake, tempfile.TemporaryDirectory(prefix="bench-faults-") as scratch:
         clean = reference(Path(scratch) / "clean", fake)
-        clean_values = current_values(clean.snapshot_path)
         for number, scenario in enumerate(SCENARIOS):
             result = play(scenario, fake, clean, Path(scratch) / f"s{number}")
-            lost, corrupted = damage(result, clean_values)
+            lost, corrupted = damage(result)
             totals = kinds[scenario.kind]
             # a persistent fault is sent as often as the client asks, no more
             totals["faults_injected"] += len(scenario.values) or min(scenario.times, result.requests)

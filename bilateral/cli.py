@@ -141,18 +141,19 @@ def serve(config: ConfigOption = None) -> None:
 def status(config: ConfigOption = None) -> None:
     """Per source: last success, the data's last update, the last failure and why; the last run and briefing."""
     from bilateral import analyst, queries
+    from bilateral.summaries import status_text
 
-    settings = _config(config)
-    with contextlib.closing(analyst.connect(settings)) as connection:
-        sources = analyst.query(connection, queries.text("status"))
-        last_run = analyst.query(connection, queries.text("last_run"))
-        last_briefing = analyst.query(connection, queries.text("last_briefing"))
-    typer.echo("Sources")
-    typer.echo(analyst.formatted(sources, "table"))
-    typer.echo("Last run")
-    typer.echo(analyst.formatted(last_run, "table"))
-    typer.echo("Last briefing")
-    typer.echo(analyst.formatted(last_briefing, "table"), nl=False)
+    with contextlib.closing(analyst.connect(_config(config))) as connection:
+        sources, last_run, last_briefing = (
+            analyst.query(connection, queries.text(name)).astype(object).to_dict("records")
+            for name in ("status", "last_run", "last_briefing")
+        )
+    typer.echo(status_text(_present(sources), next(iter(_present(last_run)), None), next(iter(_present(last_briefing)), None)), nl=False)
+
+
+def _present(rows: list[dict]) -> list[dict]:
+    """Rows with pandas' missing markers (NaT, NaN) as None."""
+    return [{key: (None if value is None or value != value else value) for key, value in row.items()} for row in rows]
 
 
 @app.command()

@@ -46,3 +46,31 @@ def briefing_markdown(briefing, pdf: Path) -> str:
         cells = [cell["latest"]["text"] + f" ({cell['latest']['period']})" if cell["latest"] else "–" for cell in row["cells"]]
         lines.append(f"| {row['label']} ({row['unit']}) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict | None) -> str:
+    """`bilateral status`: a line per source, then the last run and the last briefing, all in full."""
+    lines = []
+    for row in sources:
+        success = _moment(row["last_success_at"]) if row["last_success_at"] else "never"
+        line = f"{row['source']:<15} {row['last_status']:<7} last success {success}; data updated {row['source_updated'] or '-'}"
+        if row["last_failure_at"]:
+            line += f"; last failure {_moment(row['last_failure_at'])}: {row['last_error']}"
+        lines.append(line)
+    if not sources:
+        lines.append("no source has been refreshed yet")
+    if last_run:
+        lines.append(
+            f"last run        {last_run['status']:<7} {last_run['run_id']} at {_moment(last_run['finished_at'])}: "
+            f"{last_run['new_values']} new, {last_run['revised_values']} revised, {last_run['unchanged_values']} unchanged values"
+        )
+    if last_briefing:
+        lines.append(
+            f"last briefing   {last_briefing['period']:<7} {last_briefing['path']} ({last_briefing['pages']} pages), "
+            f"data as of {_moment(last_briefing['as_of'])}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _moment(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
