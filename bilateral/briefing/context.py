@@ -137,7 +137,7 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
     key_rows, figures = _key_figures(connection, pair, names)
     trade_rows, trade_note = _trade(connection, pair)
     events = _events(connection, period_start, period_end)
-    claims = _rows(connection, "briefing_claims")
+    claims = _rows(connection, "claims")
     products = _rows(connection, "briefing_products")
     changes = _changes(connection, pair, since, previous, events)
     markers = _trade_markers(trade_rows, events)

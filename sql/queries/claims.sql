@@ -1,4 +1,4 @@
--- one row per claim with its verdict
+-- one row per claim with its verdict: contradicted first, then outdated, supported, unverifiable
 select
     claim_id,
     claim_text,
@@ -10,6 +10,9 @@ select
     observed_vintage,
     difference_pct,
     verdict,
-    needs
+    needs,
+    named_source
 from marts.claims_check
-order by claim_id
+order by
+    case verdict when 'contradicted' then 1 when 'outdated' then 2 when 'supported' then 3 else 4 end,
+    claim_id
