@@ -145,7 +145,7 @@ SCENARIOS: list[Scenario] = [
 ]
 
 VALUE_COLUMNS = "source, dataset, indicator, ref_area, counterpart_area, period, value, unit, is_forecast, source_updated"
-CURRENT = f"select {VALUE_COLUMNS} from {{database}}.core.observations where valid_to is null"
+CURRENT = f"select {VALUE_COLUMNS} from {{schema}}.observations where valid_to is null"
 
 
 @dataclass
@@ -225,7 +225,7 @@ def differences(config: Config, clean: Config) -> tuple[list[tuple], list[tuple]
     """Current values the clean run does not have (a doubled row counts), and clean values no longer current."""
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
         connection.execute("attach ? as clean (read_only)", [str(clean.snapshot_path)])
-        now, then = CURRENT.format(database="main"), CURRENT.format(database="clean")
+        now, then = CURRENT.format(schema="core"), CURRENT.format(schema="clean.core")
         return (
             connection.execute(f"{now} except all {then} order by all").fetchall(),
             connection.execute(f"{then} except all {now} order by all").fetchall(),

@@ -1,4 +1,4 @@
-"""The measured work, one job per child process: `python -m bench.jobs <job> '<json arguments>'`.
+"""The measured work, one job per child process: `python -m bench.jobs <job> < arguments.json`.
 
 Each job imports what it needs, then times only the work and prints one JSON line
 with `seconds` (and whatever else it counted). Imports are timed apart as
@@ -105,8 +105,8 @@ JOBS = {job.__name__: job for job in (refresh, naive, floor, briefing, prefect)}
 
 
 def main(argv: list[str]) -> None:
-    name, arguments = argv[1], json.loads(argv[2])
-    result = JOBS[name](**arguments)
+    arguments = json.load(sys.stdin)
+    result = JOBS[argv[1]](**arguments)
     print(json.dumps(result, default=str), flush=True)
 
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +36,29 @@ class Child:
     peak_rss_mib: float
 
 
-def run_child(argv: Sequence[str], env: dict[str, str] | None = None, timeout_s: float = CHILD_TIMEOUT_S) -> Child:
-    """Run a child whose last stdout line is a JSON object; its stderr goes to a file shown on failure."""
-    with tempfile.TemporaryFile() as stderr:
+@dataclass(frozen=True)
+class Job:
+    """A job of bench.jobs: its arguments travel on stdin (a page list outgrows the 128 KiB limit of one argv string)."""
+
+    name: str
+    arguments: dict
+
+    @property
+    def argv(self) -> list[str]:
+        return [sys.executable, "-m", "bench.jobs", self.name]
+
+
+def job(name: str, **arguments) -> Job:
+    return Job(name, arguments)
+
+
+def run_child(work: Job, env: dict[str, str] | None = None, timeout_s: float = CHILD_TIMEOUT_S) -> Child:
+    """Run a job in a child whose last stdout line is a JSON object; its stderr goes to a file shown on failure."""
+    with tempfile.TemporaryFile() as stderr, tempfile.TemporaryFile() as stdin:
+        stdin.write(json.dumps(work.arguments).encode())
+        stdin.seek(0)
         started = time.perf_counter()
-        process = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=REPO)
+        process = subprocess.Popen(work.argv, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=REPO)
         output = _read_within(process, timeout_s)
         # os.wait4, not process.wait(): it also returns this child's own ru_maxrss (KiB on Linux)
         _, status, usage = os.wait4(process.pid, 0)
@@ -50,7 +68,7 @@ def run_child(argv: Sequence[str], env: dict[str, str] | None = None, timeout_s:
         if process.returncode != 0 or not lines:
             stderr.seek(0)
             tail = stderr.read().decode("utf-8", "replace")[-3000:]
-            raise ChildFailed(f"{' '.join(argv)} exited {process.returncode}:\n{tail}")
+            raise ChildFailed(f"bench.jobs {work.name} exited {process.returncode}:\n{tail}")
     return Child(json.loads(lines[-1]), wall, usage.ru_maxrss / 1024)
 
 
@@ -65,11 +83,6 @@ def _read_within(process: subprocess.Popen, timeout_s: float) -> bytes:
         killer.cancel()
 
 
-def job(name: str, **arguments) -> list[str]:
-    """argv of one job of bench.jobs (run from the repository root)."""
-    return [sys.executable, "-m", "bench.jobs", name, json.dumps(arguments)]
-
-
 def stats(values: Sequence[float], digits: int = 3) -> dict:
     """Median, min, max and every run, rounded: what each metric in the report is."""
     return {
@@ -78,11 +91,6 @@ def stats(values: Sequence[float], digits: int = 3) -> dict:
         "max": round(max(values), digits),
         "runs": [round(value, digits) for value in values],
     }
-
-
-def repeat(times: int, measure: Callable[[int], dict]) -> list[dict]:
-    """`measure(i)` for i in range(times): each call returns one run's numbers."""
-    return [measure(i) for i in range(times)]
 
 
 def column(runs: list[dict], key: str) -> list[float]:

@@ -34,4 +34,7 @@ def isolated_env(home: Path) -> dict[str, str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # offline it logs a telemetry error otherwise
         "DO_NOT_TRACK": "1",
         "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_SERVER_EPHEMERAL_ENABLED": "true",
+        # the default 20 s is counted in 0.1 s sleeps; a first start here has taken 13-21 s and then fails
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     }

@@ -76,7 +76,7 @@ def line_chart(series: list[Series], title: str, y_label: str, markers: list[tup
     axes.set_xlabel("year")
     axes.yaxis.set_major_formatter(FuncFormatter(_compact))
     axes.grid(axis="y", color="#e3e3e3", linewidth=0.6)
-    axes.legend(loc="upper left", fontsize=7, ncol=2)
+    axes.legend(loc="best", fontsize=7, ncol=2)
     return _svg(figure)
 
 

@@ -23,11 +23,12 @@ SOURCE_NAMES = {
     "imf_trade": "IMF IMTS",
     "comtrade": "UN Comtrade",
 }
+# (API, request path under the base URL, licence)
 SOURCE_NOTES = {
-    "worldbank": ("Indicators API v2, /country/{countries}/indicator/{code}", "CC BY 4.0 (World Bank Open Data terms)"),
-    "imf_datamapper": ("DataMapper API v1, /{indicator}/{countries}", "IMF copyright; free reuse with attribution (imf.org terms)"),
-    "imf_trade": ("SDMX 3.0, data/dataflow/IMF.STA/IMTS/+/{key}", "IMF copyright; free reuse with attribution (imf.org terms)"),
-    "comtrade": ("public/v1/preview/C/A/HS (data/v1/get with a key)", "UN Comtrade terms of use; attribution required"),
+    "worldbank": ("Indicators API v2", "/country/{countries}/indicator/{code}", "CC BY 4.0 (World Bank Open Data terms)"),
+    "imf_datamapper": ("DataMapper API v1", "/{indicator}/{countries}", "IMF copyright; free reuse with attribution (imf.org terms)"),
+    "imf_trade": ("SDMX 3.0, dataflow IMTS", "/data/dataflow/IMF.STA/IMTS/+/{key}", "IMF copyright; free reuse with attribution (imf.org terms)"),
+    "comtrade": ("Comtrade v1", "/public/v1/preview/C/A/HS (with a key: /data/v1/get/C/A/HS)", "UN Comtrade terms of use; attribution required"),
 }
 
 
@@ -58,8 +59,8 @@ RANKS = (("NGDPD", "World rank by GDP"), ("NGDPDPC", "World rank by GDP per capi
 MACRO_CHARTS = (
     ("imf_datamapper", "NGDPD", "GDP, current prices", "billion USD", False),
     ("imf_datamapper", "NGDPDPC", "GDP per capita, current prices", "USD", False),
-    ("imf_datamapper", "NGDP_RPCH", "Real GDP growth, with peers", "% per year", True),
-    ("imf_datamapper", "PCPIPCH", "Inflation, average consumer prices, with peers", "% per year", True),
+    ("imf_datamapper", "NGDP_RPCH", "Real GDP growth", "% per year", True),
+    ("imf_datamapper", "PCPIPCH", "Inflation, average consumer prices", "% per year", True),
 )
 CHART_SINCE = 2000
 
@@ -263,7 +264,7 @@ def _trade(connection, pair: list[str]) -> tuple[list[dict], str]:
     for row in rows:
         row["exports_text"] = money_text(row["exports_fob_usd"])
         row["imports_text"] = money_text(row["imports_cif_usd"])
-        row["gap_text"] = "–" if row["gap_pct"] is None else f"{row['gap_pct']:+.1f}%"
+        row["gap_text"] = "–" if row["gap_pct"] is None else f"{row['gap_pct']:+,.1f}%"
     missing = sorted({row["year"] for row in rows if row["missing_side"] == "exporter" and row["exporter_iso3"] == pair[0]})
     note = ""
     if rows:
@@ -326,6 +327,8 @@ def _macro_charts(connection, config: Config, names: dict[str, str]) -> list[dic
                 name = next(row["country_name"] for row in rows if row["country_iso3"] == code)
                 series.append(charts.Series(name, points))
         vintage = rows[-1]["source_updated"]
+        if len(series) > len(config.pair):
+            title += ", with peers"
         found.append({"title": title, "svg": charts.line_chart(series, title, unit),
                       "source": f"{SOURCE_NAMES[source]}, {indicator}, {vintage}; dashed: IMF projections"})
     return found
@@ -362,7 +365,7 @@ def _freshness(connection, config: Config) -> list[dict]:
     rows = []
     for source in config.sources.values():
         row = status.get(source.name, {})
-        endpoint, licence = SOURCE_NOTES[source.name]
+        api, path, licence = SOURCE_NOTES[source.name]
         if not source.enabled:
             state = "switched off"
         elif not row or row.get("last_success_at") is None:
@@ -377,7 +380,8 @@ def _freshness(connection, config: Config) -> list[dict]:
             "source_updated": row.get("source_updated") or "–",
             "fetched_at": _when(row.get("last_good_fetch_at")),
             "last_error": row.get("last_error") or "",
-            "endpoint": f"{source.base_url}/{endpoint}",
+            "api": api,
+            "endpoint": f"{source.base_url}{path}",
             "licence": licence,
         })
     return rows
@@ -420,10 +424,11 @@ def _findings(briefing: Briefing, pair: list[str], names: dict[str, str]) -> lis
         change = f", {100 * (total - before) / before:+.1f}% on {latest - 1}" if total and before else ""
         findings.append({"headline": "Bilateral goods trade", "figure": money_text(total),
                          "text": f"Goods trade between {a} and {b} came to {money_text(total)} in {latest}{change} (IMF IMTS, each direction as its exporter reports it, else as its importer does)."})
-    if both:
-        widest = max(both, key=lambda row: abs(row["gap_pct"] or 0))
+    recent = [row for row in both if row["year"] > years[-1] - 10] if years else []
+    if recent:
+        widest = max(recent, key=lambda row: abs(row["gap_pct"] or 0))
         findings.append({"headline": "Mirror gap", "figure": widest["gap_text"],
-                         "text": f"The two sides' records disagree most for {widest['direction']} in {widest['year']}: the importer's figure is {widest['gap_text']} against the exporter's ({widest['imports_text']} vs {widest['exports_text']})."})
+                         "text": f"Over the last ten years the two sides' records disagree most for {widest['direction']} in {widest['year']}: the importer's figure is {widest['gap_text']} against the exporter's ({widest['imports_text']} vs {widest['exports_text']})."})
     growth = next((row for row in briefing.key_rows if row["label"] == "Real GDP growth"), None)
     if growth and all(cell["latest"] for cell in growth["cells"]):
         left, right = (cell["latest"] for cell in growth["cells"])

@@ -11,6 +11,7 @@ select
     difference_pct,
     verdict,
     needs,
+    metric_kind,
     named_source
 from marts.claims_check
 order by
