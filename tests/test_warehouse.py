@@ -128,3 +128,30 @@ def test_a_second_writer_is_refused_with_a_clear_message(tmp_path, monkeypatch):
         with pytest.raises(WarehouseError, match=r"a refresh cannot start: refresh \(pid \d+\) is writing"):
             with refresh.exclusive(config, "refresh"):
                 pass
+
+
+def test_a_corrupted_warehouse_is_one_clear_error_and_is_left_as_it_was(tmp_path):
+    from bilateral.errors import WarehouseError
+
+    path = tmp_path / "warehouse.duckdb"
+    path.write_bytes(b"this is not a database" * 1000)
+    with pytest.raises(WarehouseError) as caught:
+        load(path, outcome({("MEX", "2021"): 1.0}))
+    assert str(caught.value).startswith(f"{path}: ")
+    assert "\n" not in str(caught.value)
+    assert path.read_bytes() == b"this is not a database" * 1000
+
+
+def test_cli_on_a_corrupted_snapshot_prints_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import write_settings
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "published.duckdb").write_bytes(b"\x00garbage" * 512)
+    done = subprocess.run([sys.executable, "-m", "bilateral", "sql", "select 1", "--config", str(write_settings(tmp_path, None))],
+                          capture_output=True, text=True, env={"BILATERAL_HOME": str(home), "PATH": ""})
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "published.duckdb" in done.stderr and "Traceback" not in done.stderr

@@ -43,6 +43,11 @@ def requests_for(config: Config) -> list[Request]:
                         "period": year,  # one period per call: the preview allows no more
                         "flowCode": "M,X",
                         "cmdCode": "AG2",  # every HS chapter (two-digit level)
+                        # totals only: left out, the API adds breakdowns by second partner, customs procedure
+                        # and mode of transport, rows that share one chapter's key with other values
+                        "partner2Code": 0,
+                        "customsCode": "C00",
+                        "motCode": 0,
                     },
                     context={"capped": not settings.key},
                 )

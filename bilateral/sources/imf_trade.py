@@ -86,9 +86,11 @@ def _dataset_rows(dataset: dict, structure: dict, url: str, fetched_at: dt.datet
         raise SchemaDriftError(f"{NAME}: {url}: measure 'OBS_VALUE' missing in structures.measures")
     unit = _series_unit(structure)
     rows = []
-    for series_key, series in (dataset.get("series") or {}).items():
+    # a renamed 'series' or 'observations' must fail, not read as a message without data
+    for series_key, series in (require(dataset, "series", NAME, url, where) or {}).items():
         codes = _series_codes(series_key, series_dimensions, ids, url)
-        for observation_key, observation in (series.get("observations") or {}).items():
+        observations = require(series, "observations", NAME, url, f"{where}.series[{series_key}]") or {}
+        for observation_key, observation in observations.items():
             period = _index(periods, observation_key, url, f"{where}.series[{series_key}].observations")
             if not isinstance(observation, list) or len(observation) <= value_position:
                 raise SchemaDriftError(f"{NAME}: {url}: {where}.series[{series_key}].observations[{observation_key}]: no OBS_VALUE")

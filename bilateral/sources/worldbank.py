@@ -100,8 +100,9 @@ def _observation(row: dict, url: str, lastupdated: str | None) -> dict | None:
         "source": NAME,
         "dataset": DATASET,
         "indicator": require(indicator, "id", NAME, url, where),
-        # countryiso3code is empty for some aggregates: fall back to the id
-        "ref_area": row.get("countryiso3code") or require(country, "id", NAME, url, where),
+        # countryiso3code is empty for some aggregates: fall back to the id; but a missing key is drift,
+        # else every row would load again under its ISO2 code
+        "ref_area": require(row, "countryiso3code", NAME, url, where) or require(country, "id", NAME, url, where),
         "counterpart_area": "",
         "period": str(require(row, "date", NAME, url, where)),
         "value": value,
