@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from bilateral import queries, warehouse
+from bilateral import connections, queries
 from bilateral.config import Config
 from bilateral.errors import QueryError
 
@@ -27,7 +28,7 @@ LIMITS = {"max_execution_time": "60000", "memory_limit": "'2GB'", "threads": "2"
 
 
 def connect(config: Config) -> duckdb.DuckDBPyConnection:
-    connection = warehouse.reader(config.snapshot_path)
+    connection = connections.reader(config.snapshot_path)
     connection.execute("set enable_external_access = false")
     for name, value in LIMITS.items():
         connection.execute(f"set {name} = {value}")
@@ -35,40 +36,82 @@ def connect(config: Config) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def query(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Result:
+    """A query's columns and rows, as DuckDB returns them (no pandas: the CLI starts faster without it)."""
+
+    columns: list[str]
+    rows: list[tuple]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def query(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> Result:
     """The result of the last statement; DuckDB's own message (with its LINE pointer) on error."""
     if not sql.strip():
         raise QueryError("no SQL given")
     try:
         result = connection.execute(sql, parameters)
-        return result.df() if result.description else pd.DataFrame()
+        if not result.description:
+            return Result([], [])
+        return Result([column[0] for column in result.description], result.fetchall())
     except duckdb.Error as error:
         raise QueryError(str(error).strip()) from None
 
 
-def formatted(frame: pd.DataFrame, form: str) -> str:
+def formatted(result: Result, form: str) -> str:
     if form == "csv":
-        return frame.to_csv(index=False, quoting=csv.QUOTE_MINIMAL)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+        return buffer.getvalue()
     if form == "json":
-        # an array of objects, one per row; dates as ISO text
-        return json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1) + "\n"
+        # an array of objects, one per row; dates and decimals as text
+        return json.dumps(result.records(), ensure_ascii=False, indent=1, default=_json_value) + "\n"
     if form == "markdown":
-        return _markdown(frame)
-    # long texts (summaries, claims) are cut in the terminal table; csv and json carry them whole
-    return (frame.to_string(index=False, justify="left", max_colwidth=60) if not frame.empty else "(no rows)") + "\n"
+        return _markdown(result)
+    return _table(result)
 
 
-def _markdown(frame: pd.DataFrame) -> str:
+def _json_value(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _text(value, width: int | None = None) -> str:
+    text = "" if value is None else str(value).replace("\n", " ")
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(result: Result) -> str:
+    """Aligned columns for the terminal; long texts are cut here (csv and json carry them whole)."""
+    if not result.rows:
+        return "(no rows)\n"
+    cells = [[_text(value, 60) for value in row] for row in result.rows]
+    widths = [max(len(name), *(len(row[i]) for row in cells)) for i, name in enumerate(result.columns)]
+    numeric = [all(isinstance(row[i], (int, float)) or row[i] is None for row in result.rows) for i in range(len(widths))]
+
+    def line(values) -> str:
+        return "  ".join(v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, numeric)).rstrip()
+
+    return "\n".join([line(result.columns), line("-" * w for w in widths), *(line(row) for row in cells)]) + "\n"
+
+
+def _markdown(result: Result) -> str:
     def cell(value) -> str:
-        return "" if pd.isna(value) else str(value).replace("|", "\\|").replace("\n", " ")
+        return _text(value).replace("|", "\\|")
 
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in frame.itertuples(index=False)]
+    lines = ["| " + " | ".join(result.columns) + " |", "|" + "---|" * len(result.columns)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in result.rows]
     return "\n".join(lines) + "\n"
 
 
 def marts(config: Config) -> list[str]:
-    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+    with contextlib.closing(connections.reader(config.snapshot_path)) as connection:
         return [row[0] for row in connection.execute(queries.text("marts")).fetchall()]
 
 
@@ -76,7 +119,7 @@ def export(config: Config, directory: Path, form: str) -> list[Path]:
     """Every mart to DIR/<mart>.parquet or .csv with DuckDB's own writers; the writer's file is never touched."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+    with contextlib.closing(connections.reader(config.snapshot_path)) as connection:
         names = [row[0] for row in connection.execute(queries.text("marts")).fetchall()]
         for name in names:
             target = directory / f"{name}.{form}"
@@ -89,7 +132,7 @@ def export(config: Config, directory: Path, form: str) -> list[Path]:
 
 def dictionary(config: Config) -> str:
     """Every schema, table, view and column with its comment, as text."""
-    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+    with contextlib.closing(connections.reader(config.snapshot_path)) as connection:
         rows = connection.execute(queries.text("data_dictionary")).fetchall()
     lines, current = [], None
     for schema, name, kind, comment, column, data_type, column_comment in rows:

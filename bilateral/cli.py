@@ -145,15 +145,9 @@ def status(config: ConfigOption = None) -> None:
 
     with contextlib.closing(analyst.connect(_config(config))) as connection:
         sources, last_run, last_briefing = (
-            analyst.query(connection, queries.text(name)).astype(object).to_dict("records")
-            for name in ("status", "last_run", "last_briefing")
+            analyst.query(connection, queries.text(name)).records() for name in ("status", "last_run", "last_briefing")
         )
-    typer.echo(status_text(_present(sources), next(iter(_present(last_run)), None), next(iter(_present(last_briefing)), None)), nl=False)
-
-
-def _present(rows: list[dict]) -> list[dict]:
-    """Rows with pandas' missing markers (NaT, NaN) as None."""
-    return [{key: (None if value is None or value != value else value) for key, value in row.items()} for row in rows]
+    typer.echo(status_text(sources, next(iter(last_run), None), next(iter(last_briefing), None)), nl=False)
 
 
 @app.command()
@@ -173,8 +167,8 @@ def sql(
     text = statement if statement is not None else _read_sql(file)
     settings = _config(config)
     with contextlib.closing(analyst.connect(settings)) as connection:
-        frame = analyst.query(connection, text)
-    analyst.write_output(analyst.formatted(frame, form.value), output)
+        result = analyst.query(connection, text)
+    analyst.write_output(analyst.formatted(result, form.value), output)
 
 
 def _read_sql(path: Path) -> str:
@@ -239,8 +233,8 @@ def _print_query(name: str, form: Format, config: Optional[Path], **parameters) 
     from bilateral import analyst, queries
 
     with contextlib.closing(analyst.connect(_config(config))) as connection:
-        frame = analyst.query(connection, queries.text(name), parameters or None)
-    analyst.write_output(analyst.formatted(frame, form.value), None)
+        result = analyst.query(connection, queries.text(name), parameters or None)
+    analyst.write_output(analyst.formatted(result, form.value), None)
 
 
 def _summary_line(summary) -> str:

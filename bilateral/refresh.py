@@ -14,15 +14,16 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import pandas as pd
 
 from bilateral import curated, warehouse
 from bilateral.config import Config
-from bilateral.errors import BilateralError, WarehouseError
-from bilateral.http import HttpClient
+from bilateral.errors import BilateralError, SchemaDriftError, SourceError, WarehouseError
+from bilateral.http import HttpClient, Response
 from bilateral.landing import land
-from bilateral.sources import Request, labels_frame, observations_frame, registry
+from bilateral.sources import Parsed, Request, labels_frame, observations_frame, registry
 from bilateral.warehouse import Curated, SourceOutcome
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
     settings = config.sources[source]
     client = HttpClient(config.http, settings.min_interval_s, module.headers(settings))
     fetches: list[dict] = []
-    parsed = []
+    parsed: list[tuple[str, Parsed]] = []
     try:
         for request in requests:
             for response in module.fetch(client, request):
@@ -92,23 +93,59 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
                     }
                 )
                 if not landed.is_unchanged:
-                    parsed.append(module.parse(request, response.body, response.url, response.fetched_at))
+                    parsed.append((response.url, _parsed(module, request, response)))
+        _refuse_conflicts(source, parsed)
     except BilateralError as error:
-        message = str(error) if str(error).startswith(f"{source}:") else f"{source}: {error}"
+        message = _one_line(str(error) if str(error).startswith(f"{source}:") else f"{source}: {error}")
         for row in fetches:
             row["error"] = message
         return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(fetches), error=message)
     finally:
         client.close()
-    observations = _concat([item.observations for item in parsed], observations_frame([]))
+    observations = _concat([item.observations for _, item in parsed], observations_frame([]))
     unchanged = sum(row["is_unchanged"] for row in fetches)
     log.info("%s: %d answers (%d unchanged), %d values read", source, len(fetches), unchanged, len(observations))
     return SourceOutcome(
         source,
         observations,
-        _concat([item.labels for item in parsed], labels_frame([])),
+        _concat([item.labels for _, item in parsed], labels_frame([])),
         _fetches_frame(fetches),
     )
+
+
+def _parsed(module: ModuleType, request: Request, response: Response) -> Parsed:
+    """The module's reading of one answer; a shape no check foresaw fails the source, not the whole run."""
+    try:
+        return module.parse(request, response.body, response.url, response.fetched_at)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+        raise SchemaDriftError(f"{module.NAME}: {response.url}: unexpected shape ({type(error).__name__}: {error})") from None
+
+
+def _refuse_conflicts(source: str, parsed: list[tuple[str, Parsed]]) -> None:
+    """Raise when one observation comes with two different values: the load would have to guess which is right.
+
+    The same row twice with the same value (a repeated page) is harmless and loads once.
+    """
+    frames = [item.observations.assign(url=url) for url, item in parsed if not item.observations.empty]
+    if not frames:
+        return
+    key = list(warehouse.OBSERVATION_KEY)
+    distinct = pd.concat(frames, ignore_index=True).drop_duplicates(key + ["value"])
+    clashing = distinct[distinct.duplicated(key, keep=False)]
+    if clashing.empty:
+        return
+    first, second = clashing.sort_values(key, kind="stable").head(2).itertuples()
+    where = f"{first.url} and {second.url}" if first.url != second.url else first.url
+    pair = f"{first.ref_area}->{first.counterpart_area}" if first.counterpart_area else first.ref_area
+    raise SourceError(
+        f"{source}: {where}: {first.indicator} {pair} {first.period} comes with two values, {first.value!r} and"
+        f" {second.value!r}; {len(clashing)} rows disagree like this"
+    )
+
+
+def _one_line(message: str) -> str:
+    """Error texts may quote the API (World Bank messages, JSON excerpts): the operator gets them on one line."""
+    return " ".join(message.split())
 
 
 def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[SourceOutcome]) -> RunSummary:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from bilateral import queries
 from bilateral.curated import load as load_curated
+from bilateral.connections import connect, reader
 from bilateral.errors import WarehouseError
 from bilateral.paths import sql_dir
 
@@ -65,38 +66,16 @@ class SourceOutcome:
         return "failed" if self.error else "ok"
 
 
-def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-    try:
-        connection = duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.IOException as error:
-        message = str(error).splitlines()[0]
-        if "lock" in message.lower():
-            raise WarehouseError(f"{path}: held by another writer; try again when it finishes ({message})") from None
-        raise WarehouseError(f"{path}: cannot open: {message}") from None
-    except duckdb.Error as error:
-        raise WarehouseError(f"{path}: not a readable DuckDB warehouse: {str(error).splitlines()[0]}") from None
-    connection.execute("set TimeZone = 'UTC'")
-    return connection
-
-
 @contextlib.contextmanager
 def writer(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The writer's connection, migrated and with current views; closed on exit."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = _connect(path, read_only=False)
+    connection = connect(path, read_only=False)
     try:
         migrate(connection)
         yield connection
     finally:
         connection.close()
-
-
-def reader(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published snapshot."""
-    if not path.exists():
-        raise WarehouseError(f"{path}: no published warehouse yet; run `bilateral refresh` first")
-    return _connect(path, read_only=True)
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:

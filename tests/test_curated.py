@@ -165,8 +165,8 @@ def test_claims_json_carries_id_claimed_observed_and_verdict(filled):
 
 def test_timeline_lists_events_in_order_with_the_years_figures(filled):
     with analyst.connect(filled) as connection:
-        frame = analyst.query(connection, "select event_date, year, trade_usd, gdp_a_billion_usd from marts.timeline")
-    assert list(frame.event_date) == sorted(frame.event_date)
-    year_2020 = frame[frame.year == 2020].iloc[0]
-    assert year_2020.gdp_a_billion_usd == 1488.118  # IMF NGDPD Russia 2020 in the recording
-    assert year_2020.trade_usd == 421377000 + 1164561450  # MEX->RUS as Mexico reports it + RUS->MEX as Russia reports it
+        events = analyst.query(connection, "select event_date, year, trade_usd, gdp_a_billion_usd from marts.timeline").records()
+    assert [event["event_date"] for event in events] == sorted(event["event_date"] for event in events)
+    year_2020 = next(event for event in events if event["year"] == 2020)
+    assert year_2020["gdp_a_billion_usd"] == 1488.118  # IMF NGDPD Russia 2020 in the recording
+    assert year_2020["trade_usd"] == 421377000 + 1164561450  # MEX->RUS as Mexico reports it + RUS->MEX as Russia reports it

@@ -18,7 +18,7 @@ IMTS_PAIR = "imf_sdmx3/IMTS_MEX+RUS.XG_FOB_USD+MG_CIF_USD.RUS+MEX.A.json"
 
 def one(filled, sql):
     with analyst.connect(filled) as connection:
-        return analyst.query(connection, sql).iloc[0].tolist()
+        return list(analyst.query(connection, sql).rows[0])
 
 
 def test_weo_value_as_recorded(filled):

@@ -1,0 +1,127 @@
+"""Every source against every fault the fake APIs can play: what is retried, what fails alone, what is flagged.
+
+The scenarios are the table in bench/faults.py (`python -m bench.faults` prints the same matrix as JSON).
+Each run starts from a copy of one clean warehouse, so "before" is the clean run: a fault must leave
+every value as it was, or change exactly the values it planted.
+"""
+
+import pytest
+
+from bench import faults
+from bench.faults import FAILED, FLAGGED, KEPT, LOADED, PATHS
+from bilateral import refresh
+from bilateral.config import load_config
+from bilateral.sources import comtrade
+
+BATCHES = faults.batches(faults.SCENARIOS)
+
+
+def expecting(expect, kinds=None):
+    return [
+        pytest.param(batch, id=faults.batch_name(batch))
+        for batch in BATCHES
+        if batch[0].expect == expect and (kinds is None or batch[0].kind in kinds)
+    ]
+
+
+@pytest.fixture(scope="module")
+def clean(fake_api, tmp_path_factory):
+    """One clean refresh; the curated files are read once for the module (they are not under test here)."""
+    with faults.curated_read_once():
+        yield faults.reference(tmp_path_factory.mktemp("clean"), fake_api)
+
+
+@pytest.fixture
+def play(fake, clean, tmp_path):
+    def played(batch, recover=False):
+        return faults.play(batch, fake, clean, tmp_path, recover=recover)
+
+    return played
+
+
+def test_the_clean_run_loads_every_source_and_flags_nothing(clean, play):
+    result = play((faults.Scenario("worldbank", "value", LOADED),))  # no fault: a second, warm run
+    counts = {outcome.source: outcome.counts.unchanged for outcome in result.summary.outcomes}
+    assert counts == {"worldbank": 749, "imf_datamapper": 19206, "imf_trade": 101, "comtrade": 102}
+    assert result.flagged == []
+    assert result.appeared == result.vanished == []
+
+
+@pytest.mark.parametrize("batch", expecting(LOADED))
+def test_a_passing_fault_or_a_quirk_loads_the_values_of_a_clean_run(play, batch):
+    result = play(batch)
+    for scenario in batch:
+        assert result.outcome(scenario.source).error is None
+        assert result.requests[scenario.source] == scenario.requests, scenario.source
+    assert result.summary.status == "ok"
+    assert result.appeared == []  # nothing new, nothing changed, nothing counted twice
+    assert result.vanished == []
+    assert result.runs == ["ok", "ok"]
+
+
+@pytest.mark.parametrize("batch", expecting(FAILED))
+def test_a_lasting_fault_fails_its_source_alone_with_one_line_naming_source_url_and_cause(play, batch):
+    (scenario,) = batch
+    result = play(batch)
+    error = result.outcome(scenario.source).error
+    assert error is not None
+    assert "\n" not in error
+    assert error.startswith(f"{scenario.source}: http://127.0.0.1:")
+    assert PATHS[scenario.source] in error  # the URL asked, not only the host
+    assert scenario.cause in error
+    assert result.requests[scenario.source] == scenario.requests  # retries never multiply
+    assert result.appeared == [] and result.vanished == []  # every earlier value stays as it was
+    assert [outcome.error for outcome in result.others(scenario.source)] == [None, None, None]
+    assert result.runs == ["ok", "partial"]
+
+
+@pytest.mark.parametrize("batch", expecting(KEPT))
+def test_an_answer_without_data_deletes_nothing(play, batch):
+    result = play(batch)
+    assert result.summary.status == "ok"
+    assert result.appeared == [] and result.vanished == []
+
+
+@pytest.mark.parametrize("batch", expecting(FLAGGED))
+def test_an_absurd_value_is_loaded_and_flagged_in_data_quality(play, batch):
+    result = play(batch)
+    assert result.summary.status == "ok"
+    assert result.flagged == sorted(flag for scenario in batch for flag in scenario.flagged)
+    planted = {(row[0], *row[2:7]) for row in result.appeared}  # source, indicator, area, counterpart, period, value
+    assert planted <= {flag[:6] for flag in result.flagged}
+    assert len(result.appeared) == len(result.vanished) == sum(len(scenario.values) for scenario in batch)
+
+
+@pytest.mark.parametrize("batch", expecting(FAILED, kinds={"wb_error", "renamed_field", "total_changes"})[:4])
+def test_a_failed_source_loads_again_on_the_next_run_without_a_manual_step(play, batch):
+    result = play(batch, recover=True)
+    assert result.recovered.status == "ok"
+    assert result.unlike_clean_after_recovery == 0
+
+
+def test_two_values_for_one_observation_fail_the_source_instead_of_loading_either(fake, settings, monkeypatch):
+    def answered_twice(request, body, url, fetched_at):
+        parsed = original(request, body, url, fetched_at)
+        if not parsed.observations.empty:  # as if the API listed the first chapter again with another value
+            again = parsed.observations.head(1).assign(value=1.0)
+            parsed.observations = parsed.observations._append(again, ignore_index=True)
+        return parsed
+
+    original = comtrade.parse
+    monkeypatch.setattr(comtrade, "parse", answered_twice)
+    config = load_config(settings)
+    outcome = refresh.collect(config, "comtrade", refresh.plan(config)["comtrade"], {})
+    assert outcome.error.startswith("comtrade: http://127.0.0.1:")
+    assert "comes with two values" in outcome.error
+    assert outcome.observations.empty
+
+
+def test_a_parser_bug_fails_its_source_not_the_run(fake, settings, monkeypatch):
+    def broken(request, body, url, fetched_at):
+        raise KeyError("indicator")
+
+    monkeypatch.setattr(comtrade, "parse", broken)
+    config = load_config(settings)
+    outcome = refresh.collect(config, "comtrade", refresh.plan(config)["comtrade"], {})
+    assert outcome.error.startswith("comtrade: http://127.0.0.1:")
+    assert outcome.error.endswith("unexpected shape (KeyError: 'indicator')")
