@@ -76,9 +76,7 @@ class _Checker:
 def read_rows(path: Path, top_key: str) -> list[Row]:
     """The items under `top_key`, each with its line numbers (YAML nodes know where they start)."""
     try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
+        root, document = _parsed(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SeedError(f"{path}: file not found") from None
     except yaml.YAMLError as error:
@@ -97,6 +95,16 @@ def read_rows(path: Path, top_key: str) -> list[Row]:
             raise SeedError(f"{path}:{node.start_mark.line + 1}: each item of '{top_key}' must be a mapping")
         rows.append(Row(item, node.start_mark.line + 1, lines))
     return rows
+
+
+def _parsed(text: str):
+    """The node tree (for line numbers) and the data, from one parse with libyaml when it is there."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        root = loader.get_single_node()
+        return root, loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
 
 
 def _unique_id(path: Path, row: Row, seen: dict[str, int]) -> str:
