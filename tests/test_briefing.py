@@ -1,6 +1,7 @@
 """The PDF briefing: figures as the marts hold them, escaped strings, --as-of, what changed, a locked-down fetcher."""
 
 import datetime as dt
+import re
 
 import duckdb
 import pytest
@@ -129,3 +130,16 @@ def test_an_attachment_link_to_a_local_file_stops_the_render(tmp_path):
     html = '<html><head><link rel="attachment" href="file:///etc/passwd"></head><body>x</body></html>'
     with pytest.raises(FatalURLFetchingError):
         HTML(string=html, base_url=(reports_dir() / "static").as_uri() + "/", url_fetcher=fetcher()).write_pdf(tmp_path / "x.pdf")
+
+
+def test_an_absurd_value_is_loaded_and_flagged_in_the_briefing(config, fake):
+    fake.set_worldbank_value("SP.POP.TOTL", "MEX", 2021, -5.0)
+    refresh_now(config)
+    briefing = produce.build(config, "2026-11", produce.as_of_moment(config, None))
+    assert sorted((flag["indicator"], flag["country_iso3"], flag["period"], flag["check"]) for flag in briefing.quality_flags) == [
+        ("SP.POP.TOTL", "MEX", "2021", "jump"),  # against 2020
+        ("SP.POP.TOTL", "MEX", "2021", "negative"),
+        ("SP.POP.TOTL", "MEX", "2022", "jump"),  # 2022 against the absurd 2021
+    ]
+    page_text = " ".join(re.sub(r"<[^>]+>", " ", render.html(briefing)).split())
+    assert "worldbank SP.POP.TOTL MEX 2021 -5.00" in page_text

@@ -106,6 +106,7 @@ class Briefing:
     claim_counts: dict
     changes: dict
     sources: list[dict]
+    quality_flags: list[dict]
     figures: list[dict] = field(default_factory=list)
 
 
@@ -162,6 +163,7 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
         claim_counts=_claim_counts(claims),
         changes=changes,
         sources=freshness,
+        quality_flags=_quality_flags(connection, list(config.countries)),
         figures=figures,
     )
     briefing.findings = _findings(briefing, pair, names)
@@ -358,6 +360,14 @@ def _claim_counts(claims: list[dict]) -> dict:
     for claim in claims:
         counts[claim["verdict"]] += 1
     return counts
+
+
+def _quality_flags(connection, countries: list[str]) -> list[dict]:
+    flags = _rows(connection, "briefing_data_quality", countries=countries)
+    for flag in flags:
+        flag["value_text"] = number_text(flag["value"], 2)
+        flag["previous_text"] = number_text(flag["previous_value"], 2)
+    return flags
 
 
 def _freshness(connection, config: Config) -> list[dict]:
