@@ -192,6 +192,10 @@ class Result:
     def others(self, source: str) -> list[SourceOutcome]:
         return [outcome for outcome in self.summary.outcomes if outcome.source != source]
 
+    @staticmethod
+    def of(source: str, rows: list[tuple]) -> list[tuple]:
+        return [row for row in rows if row[0] == source]
+
 
 def config_for(folder: Path, fake: FakeAPI, per_page: int = 1000, read_timeout: float = 5) -> Config:
     folder.mkdir(parents=True, exist_ok=True)

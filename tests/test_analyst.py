@@ -126,3 +126,15 @@ def test_cli_sql_writes_csv_to_a_file(filled, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert target.read_text() == "answer\n42\n"
+
+
+def test_shell_without_the_duckdb_cli_is_a_read_only_prompt(filled):
+    done = subprocess.run(
+        [sys.executable, "-m", "bilateral", "shell", "--config", str(filled.path)],
+        input=".tables\nselect 42\n  as answer;\ncreate table core.x (a integer);\n.quit\n",
+        capture_output=True, text=True, env={"BILATERAL_HOME": str(filled.home), "PATH": ""}, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "bilateral_trade" in done.stdout  # .tables lists the marts among the rest
+    assert "answer\n------\n    42" in done.stdout
+    assert "Error: Invalid Input Error: Cannot execute statement of type \"CREATE\"" in done.stdout
