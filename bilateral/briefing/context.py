@@ -105,7 +105,6 @@ class Briefing:
     claims: list[dict]
     claim_counts: dict
     changes: dict
-    sources: list[dict]
     quality_flags: list[dict]
     figures: list[dict] = field(default_factory=list)
 
@@ -162,7 +161,6 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
         claims=[_claim_row(claim) for claim in claims],
         claim_counts=_claim_counts(claims),
         changes=changes,
-        sources=freshness,
         quality_flags=_quality_flags(connection, list(config.countries)),
         figures=figures,
     )
