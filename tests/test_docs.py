@@ -46,3 +46,12 @@ def test_every_mart_and_its_columns_are_in_the_readme(filled):
         listed = set(re.findall(r"`([a-z_0-9]+)`", row.split("|")[3]))
         assert set(names) == listed, f"marts.{mart}: README columns differ"
 
+
+
+def test_the_cli_reference_is_generated_from_help():
+    import subprocess
+    import sys
+
+    fresh = subprocess.run([sys.executable, str(REPO / "docs" / "cli_reference.py"), "--print"],
+                           capture_output=True, text=True, check=True).stdout
+    assert (REPO / "docs" / "cli.md").read_text(encoding="utf-8") == fresh, "docs/cli.md is stale: run python docs/cli_reference.py"
