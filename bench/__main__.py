@@ -115,7 +115,7 @@ def _about(options: argparse.Namespace) -> dict:
 def _options(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per metric (the median is reported); default 3")
-    parser.add_argument("--large-runs", type=int, default=3, help="runs at the largest synthetic size; default 3")
+    parser.add_argument("--large-runs", type=int, default=2, help="runs at the largest synthetic size; default 2 (keeps `make bench` well under 10 minutes)")
     parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")], default=[50, 300],
                         help="synthetic economies, comma-separated; default 50,300")
     parser.add_argument("--no-prefect", dest="prefect", action="store_false", help="skip Prefect's overhead (~1 min)")

@@ -37,6 +37,14 @@ class Child:
 
 
 @dataclass(frozen=True)
+class Warehouse:
+    """A configuration and the BILATERAL_HOME a measured refresh filled with it (for the briefing and the CLI)."""
+
+    settings: Path
+    home: Path
+
+
+@dataclass(frozen=True)
 class Job:
     """A job of bench.jobs: its arguments travel on stdin (a page list outgrows the 128 KiB limit of one argv string)."""
 

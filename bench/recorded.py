@@ -8,24 +8,15 @@ The briefing renders from the warehouse those runs filled.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measure import REPO, column, job, ratio, run_child, stats
+from bench.measure import REPO, Warehouse, column, job, ratio, run_child, stats
 
 sys.path.insert(0, str(REPO / "tests"))  # fakeapi and conftest are plain modules of the test suite
 from conftest import NEEDS_RECORDINGS, write_settings  # noqa: E402
 from fakeapi import FakeAPI, Recorded, recordings_dir  # noqa: E402
 
 REPLAYED_HEADERS = {"accept", "ocp-apim-subscription-key"}  # the ones a source sets; requests adds the rest
-
-
-@dataclass(frozen=True)
-class Warehouse:
-    """A configuration and the BILATERAL_HOME a refresh filled with it."""
-
-    settings: Path
-    home: Path
 
 
 def measure(runs: int, folder: Path) -> tuple[dict, Warehouse | None]:

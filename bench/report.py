@@ -78,11 +78,13 @@ def _rows(report: dict):
         label = f"{size['economies']} economies ({size['values_loaded']} values, {size['pages']} pages)"
         yield f"cold s, {label}", size["cold_s"]
         yield f"rows/s, {label}", size["rows_per_s"]
+        yield f"rows/s of the load step alone, {label}", size["load_rows_per_s"]
+        yield f"rows/s of the floor, {label}", size["floor_rows_per_s"]
         yield f"warm s, {label}", size["warm_s"]
         yield f"floor s, {label}", size["floor_s"]
     for command, found in report.get("cli_start_s", {}).items():
         yield f"cli start s, bilateral {command}", found
-    for key in ("prefect_import_s", "prefect_server_start_s", "prefect_flow_run_s", "prefect_per_task_ms"):
+    for key in ("prefect_import_s", "prefect_server_start_s", "prefect_server_restart_s", "prefect_flow_run_s", "prefect_per_task_ms"):
         yield key, report.get(key)
 
 

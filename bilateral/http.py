@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from bilateral import __version__
@@ -95,6 +96,11 @@ class HttpClient:
             raise FetchError(f"{_shown(url, params)}: gave up after {self.settings.retries} retries: {_cause(error)}") from None
         except requests.exceptions.ChunkedEncodingError:
             raise
+        except requests.exceptions.ConnectionError as error:
+            # a body that stops arriving mid-way times out after urllib3's retries are over: ask again, like a cut body
+            if error.args and isinstance(error.args[0], ReadTimeoutError):
+                raise BrokenBody(f"body stopped arriving for {self.settings.read_timeout_s:g} s") from None
+            raise FetchError(f"{_shown(url, params)}: {_cause(error)}") from None
         except requests.exceptions.RequestException as error:
             raise FetchError(f"{_shown(url, params)}: {_cause(error)}") from None
         finally:

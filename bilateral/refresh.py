@@ -130,7 +130,10 @@ def _refuse_conflicts(source: str, parsed: list[tuple[str, Parsed]]) -> None:
     if not frames:
         return
     key = list(warehouse.OBSERVATION_KEY)
-    distinct = pd.concat(frames, ignore_index=True).drop_duplicates(key + ["value"])
+    stacked = pd.concat(frames, ignore_index=True)
+    if not stacked.duplicated(key).any():  # the usual case, and the cheap test (0.1 s for 400k rows)
+        return
+    distinct = stacked.drop_duplicates(key + ["value"])
     clashing = distinct[distinct.duplicated(key, keep=False)]
     if clashing.empty:
         return
@@ -138,8 +141,8 @@ def _refuse_conflicts(source: str, parsed: list[tuple[str, Parsed]]) -> None:
     where = f"{first.url} and {second.url}" if first.url != second.url else first.url
     pair = f"{first.ref_area}->{first.counterpart_area}" if first.counterpart_area else first.ref_area
     raise SourceError(
-        f"{source}: {where}: {first.indicator} {pair} {first.period} comes with two values, {first.value!r} and"
-        f" {second.value!r}; {len(clashing)} rows disagree like this"
+        f"{source}: {where}: {first.indicator} {pair} {first.period} comes with two values, {first.value} and"
+        f" {second.value} ({len(clashing.drop_duplicates(key))} observations in all)"
     )
 
 

@@ -1,0 +1,77 @@
+"""Two refreshes at once: one runs, the other is refused in one line; readers use the snapshot meanwhile."""
+
+import contextlib
+import re
+import shutil
+
+import pytest
+
+from bilateral import warehouse
+from bilateral.errors import WarehouseError
+from conftest import write_settings
+from crash_worker import counts, spawn, wait_for
+
+OLD = (20158, 1)  # rows of core.observations and meta.runs after one clean refresh
+NEW = (20159, 2)  # after a second refresh that revises one value
+
+
+@pytest.fixture(scope="module")
+def one_refresh(fake_api, tmp_path_factory):
+    fake_api.reset()
+    folder = tmp_path_factory.mktemp("one-refresh")
+    worker = spawn(write_settings(folder, fake_api), folder / "home")
+    assert worker.wait() == 0, worker.stderr.read()
+    return folder / "home"
+
+
+@pytest.fixture
+def world(fake, one_refresh, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(one_refresh, home)
+    fake.set_worldbank_value("NY.GDP.MKTP.CD", "MEX", 2021, 1400000000000.0, lastupdated="2026-08-01")
+    return write_settings(tmp_path, fake), home
+
+
+def test_a_second_refresh_is_refused_in_one_line_while_the_first_runs(world):
+    settings, home = world
+    first = spawn(settings, home, pause="locked", pause_s=1.5)
+    wait_for(first, "locked")
+    second = spawn(settings, home)
+    out, err = second.communicate(timeout=60)
+    assert second.returncode == 1
+    assert out == ""  # refused before it did anything
+    assert re.fullmatch(
+        rf"bilateral: {re.escape(str(home))}/writer.lock: a refresh cannot start: refresh \(pid {first.pid}\) is writing to"
+        rf" {re.escape(str(home))}\n",
+        err,
+    )
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert counts(home / "warehouse.duckdb") == counts(home / "published.duckdb") == NEW  # one run, not two
+
+
+def test_two_refreshes_started_together_run_one_at_a_time_or_not_at_all(world):
+    settings, home = world
+    workers = [spawn(settings, home), spawn(settings, home)]
+    results = [(worker.wait(timeout=60), worker.stderr.read()) for worker in workers]
+    succeeded = sum(code == 0 for code, _ in results)
+    assert succeeded >= 1
+    for code, err in results:
+        assert code == 0 or (code == 1 and "a refresh cannot start" in err and err.count("\n") == 1), err
+    runs = 1 + succeeded
+    assert counts(home / "warehouse.duckdb") == counts(home / "published.duckdb") == (20159, runs)
+
+
+def test_the_published_snapshot_is_readable_while_a_writer_holds_the_warehouse(world):
+    settings, home = world
+    writer = spawn(settings, home, pause="in-transaction", pause_s=1.5)
+    wait_for(writer, "in-transaction")  # the writer holds warehouse.duckdb, its transaction open
+    with pytest.raises(WarehouseError, match="held by another writer"):
+        warehouse.reader(home / "warehouse.duckdb")  # why readers get a snapshot: DuckDB locks out even read-only openers
+    with contextlib.closing(warehouse.reader(home / "published.duckdb")) as during:
+        assert during.execute("select count(*) from meta.runs").fetchone() == (1,)
+        out, err = writer.communicate(timeout=60)
+        assert writer.returncode == 0, err
+        assert during.execute("select count(*) from meta.runs").fetchone() == (1,)  # an open reader keeps its view
+    with contextlib.closing(warehouse.reader(home / "published.duckdb")) as after:
+        assert after.execute("select count(*) from meta.runs").fetchone() == (2,)
