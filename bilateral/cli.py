@@ -73,22 +73,32 @@ def _config(path: Optional[Path]) -> Config:
     return load_config(path)
 
 
+def _refuse_if_writing(settings: Config) -> None:
+    """Refuse at once, before Prefect starts, when another refresh holds the data directory."""
+    from bilateral.refresh import exclusive
+
+    with exclusive(settings, "refresh"):
+        pass
+
+
 def _quiet_prefect() -> None:
     """Before Prefect is imported: no telemetry (offline it logs an error) and terse logs.
 
     Source failures reach the terminal once, from this command; the flow's own warnings
-    would repeat them.
+    would repeat them, and a flow that fails on a BilateralError (a refresh refused because
+    another one is writing) would print Prefect's traceback before main()'s one line.
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if logging.getLogger().level > logging.DEBUG:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
 @app.command()
 def run(config: ConfigOption = None) -> None:
     """Refresh every source, then render this period's briefing (exit 0 ok, 3 partial, 1 failed)."""
     settings = _config(config)
+    _refuse_if_writing(settings)
     _quiet_prefect()
     from flows.run import run_flow
 
@@ -102,6 +112,7 @@ def run(config: ConfigOption = None) -> None:
 def refresh(config: ConfigOption = None) -> None:
     """Fetch every enabled source and load what changed (exit 0 ok, 3 partial, 1 failed)."""
     settings = _config(config)
+    _refuse_if_writing(settings)
     _quiet_prefect()
     from flows.refresh import refresh_flow
 

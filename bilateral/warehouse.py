@@ -74,6 +74,12 @@ def writer(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         migrate(connection)
         yield connection
+    except duckdb.Error as error:
+        # a damaged file surfaces at the first read of a bad block, as a plain duckdb.Error or IOException;
+        # the narrower types (constraint, catalog, parser) are our own mistakes and keep their traceback
+        if type(error) not in (duckdb.Error, duckdb.IOException):
+            raise
+        raise WarehouseError(f"{path}: cannot read or write it: {str(error).splitlines()[0]} (see docs/what_happens_when.md)") from None
     finally:
         connection.close()
 
@@ -143,11 +149,16 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def known_fetches(path: Path) -> dict[str, str]:
-    """sha256 of the last good fetch of each URL, from the published snapshot."""
+    """sha256 of the last good fetch of each URL, from the published snapshot; none when it cannot be read."""
     if not path.exists():
         return {}
-    with contextlib.closing(reader(path)) as connection:
-        return dict(connection.execute(queries.text("known_fetches")).fetchall())
+    try:
+        with contextlib.closing(reader(path)) as connection:
+            return dict(connection.execute(queries.text("known_fetches")).fetchall())
+    except (WarehouseError, duckdb.Error) as error:
+        # a damaged snapshot must not stop the refresh that replaces it: every answer is then read as new
+        log.warning("%s: cannot be read (%s); reading every answer as new", path, str(error).splitlines()[0])
+        return {}
 
 
 def revisions_of_run(path: Path, run_id: str) -> list[dict]:
