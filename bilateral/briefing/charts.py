@@ -51,7 +51,8 @@ def line_chart(series: list[Series], title: str, y_label: str, markers: list[tup
         actual = [(x, y) for x, y, forecast in line.points if not forecast]
         forecast = [(x, y) for x, y, is_forecast in line.points if is_forecast]
         if actual:
-            axes.plot(*zip(*actual), label=line.label, markersize=3, linewidth=1.4, **style)
+            # a marker every few years is enough to tell the lines apart in grey; each one costs the PDF renderer
+            axes.plot(*zip(*actual), label=line.label, markersize=3, linewidth=1.4, markevery=_sparse(len(actual)), **style)
         if forecast:
             joined = actual[-1:] + forecast  # the dashed line starts where the actuals end
             axes.plot(
@@ -78,6 +79,10 @@ def line_chart(series: list[Series], title: str, y_label: str, markers: list[tup
     axes.grid(axis="y", color="#e3e3e3", linewidth=0.6)
     axes.legend(loc="best", fontsize=7, ncol=2)
     return _svg(figure)
+
+
+def _sparse(points: int) -> int:
+    return max(1, points // 8)
 
 
 def bar_chart(labels: list[str], values: list[float], title: str, x_label: str) -> str:

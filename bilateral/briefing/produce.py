@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from bilateral import queries, refresh, warehouse
 from bilateral.briefing import context, render
 from bilateral.config import Config
@@ -37,8 +39,23 @@ def as_of_moment(config: Config, as_of: str | None) -> dt.datetime:
 
 def build(config: Config, period: str | None, as_of: dt.datetime) -> context.Briefing:
     label, start, end = context.parse_period(period, dt.date.today())
+    try:
+        return _build(config, label, start, end, as_of)
+    except duckdb.CatalogException:
+        # a warehouse written by an earlier version lacks the newer views: bring it up to date once
+        upgrade(config)
+        return _build(config, label, start, end, as_of)
+
+
+def _build(config: Config, label: str, start: dt.date, end: dt.date, as_of: dt.datetime) -> context.Briefing:
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
         return context.build(connection, config, label, start, end, as_of)
+
+
+def upgrade(config: Config) -> None:
+    """Apply new migrations and views to the warehouse and publish it; opening the writer does both."""
+    with refresh.exclusive(config, "upgrade"), warehouse.writer(config.warehouse_path) as connection:
+        warehouse.publish(connection, config.snapshot_path)
 
 
 def pdf_path(config: Config, period: str) -> Path:
