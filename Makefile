@@ -19,7 +19,7 @@ test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)
-	$(BIN)/python -m bench
+	@$(BIN)/python -m bench
 
 # WeasyPrint's system libraries (Debian/Ubuntu); run as root or with sudo
 system-deps:

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,9 @@ class ChildFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Child:
-    """What a child printed (its JSON result), how long it took from outside, and its peak RSS."""
+    """What a child printed (its JSON result) and its peak RSS."""
 
     result: dict
-    wall_s: float
     peak_rss_mib: float
 
 
@@ -65,19 +63,17 @@ def run_child(work: Job, env: dict[str, str] | None = None, timeout_s: float = C
     with tempfile.TemporaryFile() as stderr, tempfile.TemporaryFile() as stdin:
         stdin.write(json.dumps(work.arguments).encode())
         stdin.seek(0)
-        started = time.perf_counter()
         process = subprocess.Popen(work.argv, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr, env=env, cwd=REPO)
         output = _read_within(process, timeout_s)
         # os.wait4, not process.wait(): it also returns this child's own ru_maxrss (KiB on Linux)
         _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         lines = output.decode("utf-8", "replace").strip().splitlines()
         if process.returncode != 0 or not lines:
             stderr.seek(0)
             tail = stderr.read().decode("utf-8", "replace")[-3000:]
             raise ChildFailed(f"bench.jobs {work.name} exited {process.returncode}:\n{tail}")
-    return Child(json.loads(lines[-1]), wall, usage.ru_maxrss / 1024)
+    return Child(json.loads(lines[-1]), usage.ru_maxrss / 1024)
 
 
 def _read_within(process: subprocess.Popen, timeout_s: float) -> bytes:

@@ -107,6 +107,7 @@ def _report(size: int, results: list[dict]) -> dict:
         "floor_s": floor,
         "cold_floor_ratio": ratio(cold["median"], floor["median"]),
         "peak_rss_mib": stats([max(r[kind].peak_rss_mib for kind in ("cold", "warm", "revised")) for r in results], 1),
+        "failures": sorted({f for r in results for kind in ("cold", "warm", "revised") for f in r[kind].result["failures"]}),
     }
     if "naive" in results[0]:
         naive = seconds("naive")

@@ -90,6 +90,9 @@ def _quiet_prefect() -> None:
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # without PREFECT_API_URL Prefect starts a temporary server and gives it 20 s; a first start
+    # (new database) took 18-24 s on a 2-core machine (bench), and then the command fails
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if logging.getLogger().level > logging.DEBUG:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 

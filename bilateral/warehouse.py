@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -316,17 +317,16 @@ def _latest_vintage(observations: pd.DataFrame) -> str | None:
 
 
 def publish(connection: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
-    """Copy the committed warehouse to a new file and swap it in atomically for readers."""
+    """Copy the committed warehouse to a new file and swap it in atomically for readers.
+
+    After a checkpoint the file holds every committed change and the WAL is empty, so a
+    byte copy is a whole database: milliseconds, where COPY FROM DATABASE rebuilt every
+    table (0.3 s for 400k observations, growing with every vintage kept).
+    """
     staging = snapshot.with_name(snapshot.name + ".tmp")
-    staging.unlink(missing_ok=True)
-    writer_name = connection.execute("select current_database()").fetchone()[0]
-    connection.execute(f"attach '{_quoted(staging)}' as publishing")
-    try:
-        connection.execute(f"copy from database {writer_name} to publishing")
-    finally:
-        connection.execute("detach publishing")
+    connection.execute("checkpoint")
+    (writer_path,) = connection.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    shutil.copyfile(writer_path, staging)
     os.replace(staging, snapshot)
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import math
+import re
 from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
 
 from bilateral.config import Config, SourceConfig
 from bilateral.errors import SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
-from bilateral.sources import Parsed, Request, check_json, decode_json, number, parsed, require
+from bilateral.sources import OBSERVATION_COLUMNS, Parsed, Request, check_json, decode_json, labels_frame, number, parsed, require
 
 NAME = "worldbank"
 DATASET = "WDI"
+_DECODER = json.JSONDecoder()
+_ARRAY_START = re.compile(r"\s*\[\s*")
 
 
 def headers(settings: SourceConfig) -> dict[str, str]:
@@ -46,11 +54,11 @@ def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     """Every page the first page's envelope announces."""
     first = client.get(request.url, params=request.params, check=check_json)
     yield first
-    envelope = _envelope(decode_json(NAME, first.url, first.body), first.url)
+    envelope = _front_envelope(first)
     pages = int(envelope.get("pages") or 0)
     for page in range(2, pages + 1):
         response = client.get(request.url, params={**request.params, "page": page}, check=check_json)
-        later = _envelope(decode_json(NAME, response.url, response.body), response.url)
+        later = _front_envelope(response)
         if int(later.get("total") or 0) != int(envelope.get("total") or 0):
             raise SourceError(
                 f"{NAME}: {response.url}: total changed between pages ({envelope.get('total')} -> {later.get('total')});"
@@ -70,7 +78,58 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> P
     if request.kind == "labels":
         return parsed(labels=[_label(row, url) for row in rows])
     lastupdated = envelope.get("lastupdated")  # per response, not per row
-    return parsed(observations=[obs for obs in (_observation(row, url, lastupdated) for row in rows) if obs])
+    try:
+        return Parsed(_observation_columns(rows, lastupdated), labels_frame([]))
+    except (KeyError, TypeError, ValueError):  # a row the column reading cannot take: let the row reading name it
+        return parsed(observations=[obs for obs in (_observation(row, url, lastupdated) for row in rows) if obs])
+
+
+def _front_envelope(response: Response) -> dict:
+    """The envelope alone, decoded from the front of the body; `parse` decodes the rows, once.
+
+    The client's check has already decoded the whole body, so the body is whole JSON.
+    """
+    text = response.body.decode("utf-8-sig")
+    start = _ARRAY_START.match(text)
+    try:
+        head = _DECODER.raw_decode(text, start.end())[0] if start else None
+    except ValueError:
+        head = None
+    if not isinstance(head, dict):  # not [envelope, ...]: the full reading says what it is
+        return _envelope(decode_json(NAME, response.url, response.body), response.url)
+    return _envelope([head], response.url)
+
+
+def _observation_columns(rows: list, lastupdated: str | None) -> pd.DataFrame:
+    """The values of a page, column by column: ~10x faster than a dict per row.
+
+    It takes only rows `_observation` would take the same way and raises KeyError,
+    TypeError or ValueError for any other, so the row reading can name the problem.
+    """
+    if not all(type(row) is dict and "indicator" in row and "country" in row for row in rows):
+        raise TypeError("a row without indicator or country")
+    kept = [row for row in rows if row["value"] is not None]  # null is missing, never zero
+    values = np.array([row["value"] for row in kept], dtype="float64")
+    if not all(type(row["value"]) in (float, int) for row in kept) or not np.isfinite(values).all():
+        raise ValueError("a value that is text, true/false or not finite")
+    indicators = [row["indicator"] for row in kept]
+    return pd.DataFrame(
+        {
+            "source": NAME,
+            "dataset": DATASET,
+            "indicator": [indicator["id"] for indicator in indicators],
+            # as in _observation: an empty countryiso3code (some aggregates) falls back to the id, a missing one is drift
+            "ref_area": [row["countryiso3code"] or row["country"]["id"] for row in kept],
+            "counterpart_area": "",
+            "period": [str(row["date"]) for row in kept],
+            "value": values,
+            "unit": [row.get("unit") or unit_of(indicator.get("value") or "") for row, indicator in zip(kept, indicators)],
+            "obs_status": [row.get("obs_status") or None for row in kept],
+            "is_forecast": np.zeros(len(kept), dtype=bool),
+            "source_updated": lastupdated,
+        },
+        columns=OBSERVATION_COLUMNS,
+    )
 
 
 def _envelope(document, url: str) -> dict:
@@ -127,6 +186,7 @@ def _label(row: dict, url: str) -> dict:
     }
 
 
+@functools.cache  # a page repeats one indicator name a thousand times
 def unit_of(name: str) -> str:
     """The unit, read from the indicator name: the API's own `unit` field is almost always empty."""
     lowered = name.lower()
