@@ -6,11 +6,13 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test bench system-deps clean
 
+# installing is quiet on stdout, so `make bench > result.json` holds the JSON alone
 $(INSTALLED): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
-	touch $(INSTALLED)
+	@echo "installing into $(VENV)" >&2
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip >&2
+	@$(BIN)/pip install --quiet -e ".[test]" >&2
+	@touch $(INSTALLED)
 
 run: $(INSTALLED)
 	$(BIN)/bilateral run

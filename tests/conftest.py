@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
 
 import pytest
 
@@ -134,3 +135,26 @@ def filled(tmp_path_factory, fake_api):
     summary = refresh.load(config, refresh.new_run_id(started), started, outcomes)
     assert summary.status == "ok", summary.failures
     return config
+
+
+# A data directory after one refresh, and a copy of it facing one revised value: what the
+# crash and concurrency tests kill or race refreshes on (tests/crash_worker.py runs them).
+@pytest.fixture(scope="module")
+def one_refresh(fake_api, tmp_path_factory):
+    """A data directory holding one complete refresh of the recordings."""
+    fake_api.reset()
+    folder = tmp_path_factory.mktemp("one-refresh")
+    from crash_worker import spawn
+
+    worker = spawn(write_settings(folder, fake_api), folder / "home")
+    assert worker.wait() == 0, worker.stderr.read()
+    return folder / "home"
+
+
+@pytest.fixture
+def world(fake, one_refresh, tmp_path):
+    """(settings, home): a copy of the one-refresh directory, and a fake that has revised one value since."""
+    home = tmp_path / "home"
+    shutil.copytree(one_refresh, home)
+    fake.set_worldbank_value("NY.GDP.MKTP.CD", "MEX", 2021, 1400000000000.0, lastupdated="2026-08-01")
+    return write_settings(tmp_path, fake), home

@@ -29,6 +29,8 @@ from bilateral import refresh, warehouse
 from bilateral.config import load_config
 from bilateral.errors import BilateralError
 
+OLD = (20158, 1)  # rows of core.observations and meta.runs after one clean refresh of the recordings
+NEW = (20159, 2)  # after a complete second refresh that revises one value
 PAUSE_AT = os.environ.get("CRASH_WORKER_PAUSE", "")
 PAUSE_S = float(os.environ.get("CRASH_WORKER_PAUSE_S", "60"))
 

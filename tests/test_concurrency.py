@@ -2,34 +2,13 @@
 
 import contextlib
 import re
-import shutil
 
 import pytest
 
 from bilateral import warehouse
 from bilateral.errors import WarehouseError
-from conftest import write_settings
-from crash_worker import counts, spawn, wait_for
+from crash_worker import NEW, counts, spawn, wait_for
 
-OLD = (20158, 1)  # rows of core.observations and meta.runs after one clean refresh
-NEW = (20159, 2)  # after a second refresh that revises one value
-
-
-@pytest.fixture(scope="module")
-def one_refresh(fake_api, tmp_path_factory):
-    fake_api.reset()
-    folder = tmp_path_factory.mktemp("one-refresh")
-    worker = spawn(write_settings(folder, fake_api), folder / "home")
-    assert worker.wait() == 0, worker.stderr.read()
-    return folder / "home"
-
-
-@pytest.fixture
-def world(fake, one_refresh, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(one_refresh, home)
-    fake.set_worldbank_value("NY.GDP.MKTP.CD", "MEX", 2021, 1400000000000.0, lastupdated="2026-08-01")
-    return write_settings(tmp_path, fake), home
 
 
 def test_a_second_refresh_is_refused_in_one_line_while_the_first_runs(world):

@@ -5,7 +5,6 @@ one value, so a complete second refresh adds one version and one run (NEW). The 
 process of its own (tests/crash_worker.py) that is killed at a known step or after a small delay.
 """
 
-import shutil
 import subprocess
 import time
 
@@ -13,31 +12,9 @@ import pytest
 
 from bilateral import refresh
 from bilateral.config import load_config
-from conftest import write_settings
-from crash_worker import counts, spawn, wait_for
+from crash_worker import NEW, OLD, counts, spawn, wait_for
 
-OLD = (20158, 1)  # rows of core.observations and meta.runs after one clean refresh
-NEW = (20159, 2)  # after a complete second refresh that revises one value
 AGAIN = (20159, 3)  # after a third refresh that finds nothing new
-
-
-@pytest.fixture(scope="module")
-def one_refresh(fake_api, tmp_path_factory):
-    """A data directory holding one complete refresh of the recordings."""
-    fake_api.reset()
-    folder = tmp_path_factory.mktemp("one-refresh")
-    worker = spawn(write_settings(folder, fake_api), folder / "home")
-    assert worker.wait() == 0, worker.stderr.read()
-    return folder / "home"
-
-
-@pytest.fixture
-def world(fake, one_refresh, tmp_path):
-    """(settings, home): a copy of the one-refresh directory, and a fake that has revised one value since."""
-    home = tmp_path / "home"
-    shutil.copytree(one_refresh, home)
-    fake.set_worldbank_value("NY.GDP.MKTP.CD", "MEX", 2021, 1400000000000.0, lastupdated="2026-08-01")
-    return write_settings(tmp_path, fake), home
 
 
 def killed(worker: subprocess.Popen) -> None:

@@ -3,13 +3,12 @@
 import copy
 import datetime as dt
 import json
-import time
 
 import pytest
 
 from bilateral import analyst, refresh
 from bilateral.config import load_config
-from bilateral.errors import SchemaDriftError, SourceError
+from bilateral.errors import SchemaDriftError
 from bilateral.sources import Request, imf_trade
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
