@@ -76,7 +76,7 @@ class HttpClient:
             backoff_max=max(self.settings.backoff_s * 16, 0.001),
             respect_retry_after_header=True,
             # urllib3's own cap is six hours: a scheduled run must not hang that long
-            retry_after_max=int(self.settings.retry_after_max_s),
+            retry_after_max=self.settings.retry_after_max_s,  # typed int, compared as a number: a fraction works
             raise_on_status=False,
         )
 
