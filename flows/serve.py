@@ -18,23 +18,20 @@ ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLi
 
 
 def deployments(config: Config) -> list:
-    parameters = {"config_path": str(config.path)}
     schedule = config.schedule
+    planned = (
+        (refresh_flow, "daily", schedule.refresh_cron, "Fetch every enabled source and load what changed."),
+        (briefing_flow, "monthly", schedule.briefing_cron, "Render this period's PDF briefing from the published warehouse."),
+    )
     return [
-        refresh_flow.to_deployment(
-            name="daily",
-            schedule=Cron(schedule.refresh_cron, timezone=schedule.timezone),
-            parameters=parameters,
+        flow.to_deployment(
+            name=name,
+            schedule=Cron(cron, timezone=schedule.timezone),
+            parameters={"config_path": str(config.path)},
             concurrency_limit=ONE_AT_A_TIME,
-            description="Fetch every enabled source and load what changed.",
-        ),
-        briefing_flow.to_deployment(
-            name="monthly",
-            schedule=Cron(schedule.briefing_cron, timezone=schedule.timezone),
-            parameters=parameters,
-            concurrency_limit=ONE_AT_A_TIME,
-            description="Render this period's PDF briefing from the published warehouse.",
-        ),
+            description=description,
+        )
+        for flow, name, cron, description in planned
     ]
 
 
