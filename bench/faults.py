@@ -10,7 +10,6 @@ be 0). tests/test_faults.py asserts each scenario of the same table under pytest
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import logging
 import shutil
@@ -202,24 +201,11 @@ def config_for(folder: Path, fake: FakeAPI, per_page: int = 1000, read_timeout: 
     return load_config(write_settings(folder, fake, per_page, read_timeout), environ={"BILATERAL_HOME": str(folder / "home")})
 
 
-def refresh_once(config: Config) -> RunSummary:
-    """What flows/refresh.py does, without Prefect.
-
-    An answer identical to the clean run's is not parsed again (as in production): its values
-    are the clean run's by construction. Answers that differ (a mark, repeated rows) are parsed.
-    """
-    started = dt.datetime.now(dt.timezone.utc)
-    with refresh.exclusive(config, "refresh"):
-        known = warehouse.known_fetches(config.snapshot_path)
-        outcomes = [refresh.collect(config, source, requests, known) for source, requests in refresh.plan(config).items()]
-        return refresh.load(config, refresh.new_run_id(started), started, outcomes)
-
-
 def reference(folder: Path, fake: FakeAPI) -> Config:
     """One clean refresh of every source: the state each scenario starts from and is compared with."""
     fake.reset()
     config = config_for(folder, fake)
-    summary = refresh_once(config)
+    summary = refresh.run_once(config)
     if summary.status != "ok":
         raise RuntimeError(f"the clean reference run did not load: {summary.failures}")
     return config
@@ -236,7 +222,7 @@ def play(batch: tuple[Scenario, ...], fake: FakeAPI, clean: Config, folder: Path
             getattr(fake, setter)(*arguments)
         if scenario.kind != "value":
             fake.fail(scenario.kind, PATHS[scenario.source], times=scenario.times, **scenario.options)
-    summary = refresh_once(config)
+    summary = refresh.run_once(config)
     requests = {source: sum(path in request.path for request in fake.requests) for source, path in PATHS.items()}
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
         appeared, vanished = differences(connection, clean)
@@ -245,7 +231,7 @@ def play(batch: tuple[Scenario, ...], fake: FakeAPI, clean: Config, folder: Path
     result = Result(batch, summary, requests, appeared, vanished, flagged, runs)
     if recover:
         fake.reset()
-        result.recovered = refresh_once(config)
+        result.recovered = refresh.run_once(config)
         with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
             result.unlike_clean_after_recovery = sum(map(len, differences(connection, clean)))
     return result

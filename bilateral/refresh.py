@@ -167,6 +167,15 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
     return RunSummary(run_id=run_id, status=status, outcomes=outcomes)
 
 
+def run_once(config: Config) -> RunSummary:
+    """The whole refresh in this process, sources in turn: what flows/refresh.py does, without Prefect."""
+    started_at = dt.datetime.now(dt.timezone.utc)
+    with exclusive(config, "refresh"):
+        known = warehouse.known_fetches(config.snapshot_path)
+        outcomes = [collect(config, source, requests, known) for source, requests in plan(config).items()]
+        return load(config, new_run_id(started_at), started_at, outcomes)
+
+
 @contextlib.contextmanager
 def exclusive(config: Config, what: str = "refresh") -> Iterator[None]:
     """Hold the data directory's writer lock, or fail at once naming who holds it."""

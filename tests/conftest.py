@@ -121,18 +121,13 @@ def prefect_harness(tmp_path_factory):
 @pytest.fixture(scope="session")
 def filled(tmp_path_factory, fake_api):
     """A configuration whose published warehouse holds one clean refresh of the recordings (no Prefect)."""
-    import datetime as dt
-
-    from bilateral import refresh, warehouse
+    from bilateral import refresh
     from bilateral.config import load_config
 
     folder = tmp_path_factory.mktemp("filled")
     fake_api.reset()
     config = load_config(write_settings(folder, fake_api), environ={"BILATERAL_HOME": str(folder / "home")})
-    started = dt.datetime.now(dt.timezone.utc)
-    known = warehouse.known_fetches(config.snapshot_path)
-    outcomes = [refresh.collect(config, source, requests, known) for source, requests in refresh.plan(config).items()]
-    summary = refresh.load(config, refresh.new_run_id(started), started, outcomes)
+    summary = refresh.run_once(config)
     assert summary.status == "ok", summary.failures
     return config
 

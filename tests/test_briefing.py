@@ -20,13 +20,6 @@ def pdf_text(path):
     return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
 
 
-def refresh_now(config):
-    started = dt.datetime.now(dt.timezone.utc)
-    known = warehouse.known_fetches(config.snapshot_path)
-    outcomes = [refresh.collect(config, source, requests, known) for source, requests in refresh.plan(config).items()]
-    return refresh.load(config, refresh.new_run_id(started), started, outcomes)
-
-
 def brief(config, period="2026-11", as_of=None):
     moment = produce.as_of_moment(config, as_of)
     briefing = produce.build(config, period, moment)
@@ -41,7 +34,7 @@ def config(settings):
 
 
 def test_briefing_prints_the_marts_figures_in_order_and_a_rerender_repeats_it(config):
-    refresh_now(config)
+    refresh.run_once(config)
     briefing, rendered = brief(config)
     assert rendered.path.name == "2026-11_rus-mex.pdf"
     assert rendered.pages >= 6
@@ -65,7 +58,7 @@ def test_briefing_prints_the_marts_figures_in_order_and_a_rerender_repeats_it(co
 
 def test_hostile_names_print_as_text(config, fake):
     fake.set_country_name("MEX", "<script>alert(1)</script></td>")
-    refresh_now(config)
+    refresh.run_once(config)
     briefing, rendered = brief(config)
     html = render.html(briefing)
     assert "<script>alert(1)" not in html
@@ -74,10 +67,10 @@ def test_hostile_names_print_as_text(config, fake):
 
 
 def test_as_of_before_a_revision_shows_the_old_value_and_the_next_briefing_lists_the_revision(config, fake):
-    refresh_now(config)
+    refresh.run_once(config)
     before = dt.datetime.now(dt.timezone.utc)
     fake.set_datamapper_value("NGDPD", "MEX", 2024, 1900.5)
-    assert refresh_now(config).revised == 1
+    assert refresh.run_once(config).revised == 1
     # --as-of takes a day; the revision happened within this one, so the moment is given directly
     old_briefing = produce.build(config, "2026-10", before)
     old_rendered = produce.write(config, old_briefing)
@@ -134,7 +127,7 @@ def test_an_attachment_link_to_a_local_file_stops_the_render(tmp_path):
 
 def test_an_absurd_value_is_loaded_and_flagged_in_the_briefing(config, fake):
     fake.set_worldbank_value("SP.POP.TOTL", "MEX", 2021, -5.0)
-    refresh_now(config)
+    refresh.run_once(config)
     briefing = produce.build(config, "2026-11", produce.as_of_moment(config, None))
     assert sorted((flag["indicator"], flag["country_iso3"], flag["period"], flag["check"]) for flag in briefing.quality_flags) == [
         ("SP.POP.TOTL", "MEX", "2021", "jump"),  # against 2020
@@ -146,7 +139,7 @@ def test_an_absurd_value_is_loaded_and_flagged_in_the_briefing(config, fake):
 
 
 def test_a_warehouse_from_an_earlier_version_is_brought_up_to_date_for_the_briefing(config):
-    refresh_now(config)
+    refresh.run_once(config)
     with warehouse.writer(config.warehouse_path) as connection:
         connection.execute("drop view marts.data_quality")  # as a warehouse written before this mart existed
         warehouse.publish(connection, config.snapshot_path)

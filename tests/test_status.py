@@ -1,6 +1,5 @@
 """`bilateral status` right after a run in which one source failed."""
 
-import datetime as dt
 import subprocess
 import sys
 
@@ -11,9 +10,8 @@ from bilateral.config import load_config
 def test_status_shows_the_failed_source_its_reason_and_the_others_fresh(settings, home, fake):
     config = load_config(settings)
     fake.fail("status", "/sdmx/", times=10, status=503)
-    started = dt.datetime.now(dt.timezone.utc)
-    outcomes = [refresh.collect(config, source, requests, {}) for source, requests in refresh.plan(config).items()]
-    assert refresh.load(config, refresh.new_run_id(started), started, outcomes).status == "partial"
+    summary = refresh.run_once(config)
+    assert summary.status == "partial"
     done = subprocess.run([sys.executable, "-m", "bilateral", "status", "--config", str(settings)],
                           capture_output=True, text=True, env={"BILATERAL_HOME": str(home), "PATH": ""})
     assert done.returncode == 0, done.stderr
@@ -25,4 +23,4 @@ def test_status_shows_the_failed_source_its_reason_and_the_others_fresh(settings
     assert "2026-07-01" in lines["worldbank"]  # the World Bank's own lastupdated in the recordings
     assert "partial" in done.stdout
     assert not warehouse.known_fetches(config.snapshot_path).keys() & {
-        row.url for outcome in outcomes if outcome.source == "imf_trade" for row in outcome.fetches.itertuples()}
+        row.url for outcome in summary.outcomes if outcome.source == "imf_trade" for row in outcome.fetches.itertuples()}
