@@ -69,10 +69,6 @@ def _main(
     logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
-def _config(path: Optional[Path]) -> Config:
-    return load_config(path)
-
-
 def _refuse_if_writing(settings: Config) -> None:
     """Refuse at once, before Prefect starts, when another refresh holds the data directory."""
     from bilateral.refresh import exclusive
@@ -100,7 +96,7 @@ def _quiet_prefect() -> None:
 @app.command()
 def run(config: ConfigOption = None) -> None:
     """Refresh every source, then render this period's briefing (exit 0 ok, 3 partial, 1 failed)."""
-    settings = _config(config)
+    settings = load_config(config)
     _refuse_if_writing(settings)
     _quiet_prefect()
     from flows.run import run_flow
@@ -114,7 +110,7 @@ def run(config: ConfigOption = None) -> None:
 @app.command()
 def refresh(config: ConfigOption = None) -> None:
     """Fetch every enabled source and load what changed (exit 0 ok, 3 partial, 1 failed)."""
-    settings = _config(config)
+    settings = load_config(config)
     _refuse_if_writing(settings)
     _quiet_prefect()
     from flows.refresh import refresh_flow
@@ -132,7 +128,7 @@ def briefing(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Use the data as they stood at this date (YYYY-MM-DD).")] = None,
 ) -> None:
     """Render the PDF briefing from the published warehouse."""
-    settings = _config(config)
+    settings = load_config(config)
     _quiet_prefect()
     from flows.briefing import briefing_flow
 
@@ -143,7 +139,7 @@ def briefing(
 @app.command()
 def serve(config: ConfigOption = None) -> None:
     """Serve the scheduled deployments (refresh daily, briefing monthly) until stopped."""
-    settings = _config(config)
+    settings = load_config(config)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from flows.serve import serve_forever
@@ -157,7 +153,7 @@ def status(config: ConfigOption = None) -> None:
     from bilateral import analyst, queries
     from bilateral.summaries import status_text
 
-    with contextlib.closing(analyst.connect(_config(config))) as connection:
+    with contextlib.closing(analyst.connect(load_config(config))) as connection:
         sources, last_run, last_briefing = (
             analyst.query(connection, queries.text(name)).records() for name in ("status", "last_run", "last_briefing")
         )
@@ -179,7 +175,7 @@ def sql(
     if (statement is None) == (file is None):
         raise QueryError("give either a SQL statement or --file FILE")
     text = statement if statement is not None else _read_sql(file)
-    settings = _config(config)
+    settings = load_config(config)
     with contextlib.closing(analyst.connect(settings)) as connection:
         result = analyst.query(connection, text)
     analyst.write_output(analyst.formatted(result, form.value), output)
@@ -199,7 +195,7 @@ def shell(config: ConfigOption = None) -> None:
     """Open an interactive read-only session (the DuckDB CLI when installed, else a small SQL prompt)."""
     from bilateral import analyst
 
-    raise typer.Exit(analyst.shell(_config(config)))
+    raise typer.Exit(analyst.shell(load_config(config)))
 
 
 @app.command()
@@ -211,7 +207,7 @@ def export(
     """Write every mart to DIR as Parquet or CSV, for pandas, R, Excel or a BI tool."""
     from bilateral import analyst
 
-    for path in analyst.export(_config(config), directory, form.value):
+    for path in analyst.export(load_config(config), directory, form.value):
         typer.echo(str(path))
 
 
@@ -220,7 +216,7 @@ def schema(config: ConfigOption = None) -> None:
     """Print the data dictionary: every schema, table, view and column with its description."""
     from bilateral import analyst
 
-    typer.echo(analyst.dictionary(_config(config)), nl=False)
+    typer.echo(analyst.dictionary(load_config(config)), nl=False)
 
 
 @app.command()
@@ -246,7 +242,7 @@ def claims(
 def _print_query(name: str, form: Format, config: Optional[Path], **parameters) -> None:
     from bilateral import analyst, queries
 
-    with contextlib.closing(analyst.connect(_config(config))) as connection:
+    with contextlib.closing(analyst.connect(load_config(config))) as connection:
         result = analyst.query(connection, queries.text(name), parameters or None)
     analyst.write_output(analyst.formatted(result, form.value), None)
 

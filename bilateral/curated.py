@@ -129,14 +129,18 @@ def _date(check: _Checker, value, precision: str, field: str) -> dt.date:
         raise check.fail(field, f"is not a real date: {value!r}") from None
 
 
+def _checked_rows(path: Path, top_key: str):
+    """Each row with its checker and its id, already checked for form and uniqueness."""
+    seen: dict[str, int] = {}
+    for row in read_rows(path, top_key):
+        yield row, _Checker(path, row), _unique_id(path, row, seen)
+
+
 def events(path: Path | None = None) -> pd.DataFrame:
     """Every event, checked; one SeedError for the first bad row."""
     path = path or data_dir() / "events.yaml"
-    seen: dict[str, int] = {}
     records = []
-    for row in read_rows(path, "events"):
-        check = _Checker(path, row)
-        ident = _unique_id(path, row, seen)
+    for row, check, ident in _checked_rows(path, "events"):
         precision = check.choice(row.value.get("date_precision"), "date_precision", tuple(PRECISIONS))
         date = _date(check, row.value.get("date"), precision, "date")
         alternatives = row.value.get("alternative_dates") or []
@@ -178,11 +182,8 @@ def _sources(check: _Checker, sources) -> list[dict]:
 def claims(path: Path | None = None) -> pd.DataFrame:
     """Every claim, checked; one SeedError for the first bad row."""
     path = path or data_dir() / "claims.yaml"
-    seen: dict[str, int] = {}
     records = []
-    for row in read_rows(path, "claims"):
-        check = _Checker(path, row)
-        ident = _unique_id(path, row, seen)
+    for row, check, ident in _checked_rows(path, "claims"):
         period = check.text("period")
         if not re.fullmatch(r"\d{4}(-\d{4})?", period):
             raise check.fail("period", f"must be a year YYYY or a range YYYY-YYYY, found {period!r}")
