@@ -147,17 +147,26 @@ def serve(config: ConfigOption = None) -> None:
     serve_forever(settings)
 
 
+class StatusFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
-def status(config: ConfigOption = None) -> None:
-    """Per source: last success, the data's last update, the last failure and why; the last run and briefing."""
+def status(
+    config: ConfigOption = None,
+    form: Annotated[StatusFormat, typer.Option("--format", help="text for people, json for scripts.")] = StatusFormat.text,
+) -> None:
+    """Per source: state (current, stale, no data, failed), latest period, publisher's stamp, fetch time, last error."""
     from bilateral import analyst, queries
-    from bilateral.summaries import status_text
+    from bilateral.summaries import status_json, status_text
 
     with contextlib.closing(analyst.connect(load_config(config))) as connection:
         sources, last_run, last_briefing = (
             analyst.query(connection, queries.text(name)).records() for name in ("status", "last_run", "last_briefing")
         )
-    typer.echo(status_text(sources, next(iter(last_run), None), next(iter(last_briefing), None)), nl=False)
+    render = status_json if form is StatusFormat.json else status_text
+    typer.echo(render(sources, next(iter(last_run), None), next(iter(last_briefing), None)), nl=False)
 
 
 @app.command()
@@ -254,7 +263,7 @@ def _summary_line(summary) -> str:
 
 
 def _report_failures(summary) -> None:
-    for failure in summary.failures:
+    for failure in summary.failures + summary.warnings:
         typer.echo(f"bilateral: {failure}", err=True)
 
 

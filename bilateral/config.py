@@ -51,6 +51,7 @@ class SourceConfig:
     edition: str = "auto"
     ranked: tuple[str, ...] = ()
     years: int = 5
+    stale_after_years: int = 2
     key: Secret | None = field(default=None, repr=False)
 
 
@@ -227,6 +228,9 @@ def _source(document: dict, name: str, where: str, environ) -> SourceConfig:
     years = table.get("years", 5)
     if not isinstance(years, int) or not 1 <= years <= 30:
         raise ConfigError(f"{where}: {prefix}.years must be a whole number from 1 to 30, found {years!r}")
+    stale = table.get("stale_after_years", 2)
+    if not isinstance(stale, int) or isinstance(stale, bool) or not 0 <= stale <= 50:
+        raise ConfigError(f"{where}: {prefix}.stale_after_years must be a whole number from 0 to 50, found {stale!r}")
     key_variable = KEY_VARIABLES.get(name)
     key = environ.get(key_variable) if key_variable else None
     return SourceConfig(
@@ -239,6 +243,7 @@ def _source(document: dict, name: str, where: str, environ) -> SourceConfig:
         edition=edition,
         ranked=tuple(ranked),
         years=years,
+        stale_after_years=stale,
         key=Secret(key) if key else None,
     )
 

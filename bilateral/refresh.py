@@ -29,7 +29,9 @@ from bilateral.warehouse import Curated, SourceOutcome
 
 log = logging.getLogger(__name__)
 
-FETCH_COLUMNS = ["source", "url", "status", "sha256", "bytes", "path", "fetched_at", "is_unchanged", "error"]
+FETCH_COLUMNS = [
+    "source", "url", "status", "sha256", "bytes", "path", "fetched_at", "is_unchanged", "error", "published", "problem",
+]
 
 
 @dataclass
@@ -54,6 +56,11 @@ class RunSummary:
     def failures(self) -> list[str]:
         return [outcome.error for outcome in self.outcomes if outcome.error]
 
+    @property
+    def warnings(self) -> list[str]:
+        """Sources whose values loaded without their metadata or names."""
+        return [outcome.warning for outcome in self.outcomes if outcome.warning and not outcome.error]
+
 
 def new_run_id(now: dt.datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
@@ -68,56 +75,86 @@ def plan(config: Config) -> dict[str, list[Request]]:
 def collect(config: Config, source: str, requests: list[Request], known: dict[str, str]) -> SourceOutcome:
     """Fetch, land and parse one source's requests; a failure becomes the outcome's error.
 
-    A failed source loads nothing from this run, so its earlier values stay as they
-    were, and none of its bodies counts as a good fetch for the next run.
+    A failed data request fails the source: it loads nothing from this run, so its
+    earlier values stay as they were. A failed metadata or labels request does not:
+    the values load without what it would have said, and the source is partial.
     """
     module = registry()[source]
     settings = config.sources[source]
     client = HttpClient(config.http, settings.min_interval_s, module.headers(settings), known_good=known.values())
     fetches: list[dict] = []
-    parsed: list[tuple[str, Parsed]] = []
+    answers: list[tuple[str, Parsed]] = []
+    facts: dict = {}
+    warnings: list[str] = []
+    reread = False  # a changed metadata answer (a new edition) re-reads every data answer
     try:
         for request in requests:
-            for response in module.fetch(client, request):
-                landed = land(config.home, source, response, known)
-                fetches.append(
-                    {
-                        "source": source,
-                        "url": response.url,
-                        "status": response.status,
-                        "sha256": landed.sha256,
-                        "bytes": len(response.body),
-                        "path": landed.path,
-                        "fetched_at": response.fetched_at,
-                        "is_unchanged": landed.is_unchanged,
-                        "error": None,
-                    }
-                )
-                if not landed.is_unchanged:
-                    parsed.append((response.url, _parsed(module, request, response)))
-        _refuse_conflicts(source, parsed)
+            try:
+                for response in module.fetch(client, request):
+                    landed = land(config.home, source, response, known)
+                    fetch = _fetch_row(source, response, landed)
+                    fetches.append(fetch)
+                    if request.kind == "metadata" or reread or not landed.is_unchanged:
+                        answer = _parsed(module, request, response, facts)
+                        fetch.update(published=answer.published, problem=_one_line("; ".join(answer.problems)) or None)
+                        facts.update(answer.facts)
+                        reread |= request.kind == "metadata" and not landed.is_unchanged
+                        answers.append((response.url, answer))
+            except BilateralError as error:
+                if request.kind == "data":
+                    raise
+                warnings.append(_one_line(f"{_named(source, error)} ({BEST_EFFORT[request.kind]})"))
+        _refuse_conflicts(source, answers)
     except BilateralError as error:
-        message = _one_line(str(error) if str(error).startswith(f"{source}:") else f"{source}: {error}")
+        message = _one_line(_named(source, error))
         for row in fetches:
             row["error"] = message
         return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(fetches), error=message)
     finally:
         client.close()
-    observations = _concat([item.observations for _, item in parsed], observations_frame([]))
+    observations = _concat([item.observations for _, item in answers], observations_frame([]))
     unchanged = sum(row["is_unchanged"] for row in fetches)
     log.info("%s: %d answers (%d unchanged), %d values read", source, len(fetches), unchanged, len(observations))
     return SourceOutcome(
         source,
         observations,
-        _concat([item.labels for _, item in parsed], labels_frame([])),
+        _concat([item.labels for _, item in answers], labels_frame([])),
         _fetches_frame(fetches),
+        warning="; ".join(warnings) or None,
     )
 
 
-def _parsed(module: ModuleType, request: Request, response: Response) -> Parsed:
+# what a run does without an answer that is not data
+BEST_EFFORT = {
+    "metadata": "the publisher's metadata is missing: values load without its edition and update stamp",
+    "labels": "names fall back to the last stored ones, else to the codes",
+}
+
+
+def _named(source: str, error: BilateralError) -> str:
+    return str(error) if str(error).startswith(f"{source}:") else f"{source}: {error}"
+
+
+def _fetch_row(source: str, response: Response, landed) -> dict:
+    return {
+        "source": source,
+        "url": response.url,
+        "status": response.status,
+        "sha256": landed.sha256,
+        "bytes": len(response.body),
+        "path": landed.path,
+        "fetched_at": response.fetched_at,
+        "is_unchanged": landed.is_unchanged,
+        "error": None,
+        "published": None,
+        "problem": None,
+    }
+
+
+def _parsed(module: ModuleType, request: Request, response: Response, facts: dict) -> Parsed:
     """The module's reading of one answer; a shape no check foresaw fails the source, not the whole run."""
     try:
-        return module.parse(request, response.body, response.url, response.fetched_at)
+        return module.parse(request, response.body, response.url, response.fetched_at, facts)
     except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
         raise SchemaDriftError(f"{module.NAME}: {response.url}: unexpected shape ({type(error).__name__}: {error})") from None
 
@@ -150,9 +187,10 @@ def _refuse_conflicts(source: str, parsed: list[tuple[str, Parsed]]) -> None:
     )
 
 
-def _one_line(message: str) -> str:
-    """Error texts may quote the API (World Bank messages, JSON excerpts): the operator gets them on one line."""
-    return " ".join(message.split())
+def _one_line(message: str, limit: int = 400) -> str:
+    """Error texts may quote the API (World Bank messages, JSON excerpts): the operator gets them on one bounded line."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[SourceOutcome]) -> RunSummary:
@@ -160,7 +198,8 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
 
     The curated files are read first: a bad one stops the run before anything is written.
     """
-    checked = Curated(config.pair, config.peers, curated.events(), curated.claims())
+    lags = {source.name: source.stale_after_years for source in config.enabled_sources()}
+    checked = Curated(config.pair, config.peers, lags, curated.events(), curated.claims())
     with warehouse.writer(config.warehouse_path) as connection:
         status = warehouse.load(connection, run_id, started_at, outcomes, checked)
         warehouse.publish(connection, config.snapshot_path)

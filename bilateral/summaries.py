@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 from bilateral.refresh import RunSummary
@@ -52,10 +54,13 @@ def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict 
     """`bilateral status`: a line per source, then the last run and the last briefing, all in full."""
     lines = []
     for row in sources:
-        success = _moment(row["last_success_at"]) if row["last_success_at"] else "never"
-        line = f"{row['source']:<15} {row['last_status']:<7} last success {success}; data updated {row['source_updated'] or '-'}"
+        fetched = _moment(row["fetched_at"]) if row["fetched_at"] else "never"
+        line = (
+            f"{row['source']:<15} {row['state']:<8} latest period {row['latest_period'] or '-'}; "
+            f"publisher updated {row['publisher_updated'] or 'unknown'}; fetched {fetched}"
+        )
         if row["last_failure_at"]:
-            line += f"; last failure {_moment(row['last_failure_at'])}: {row['last_error']}"
+            line += f"; last problem {_moment(row['last_failure_at'])}: {row['last_error']}"
         lines.append(line)
     if not sources:
         lines.append("no source has been refreshed yet")
@@ -70,6 +75,19 @@ def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict 
             f"data as of {_moment(last_briefing['as_of'])}"
         )
     return "\n".join(lines) + "\n"
+
+
+def status_json(sources: list[dict], last_run: dict | None, last_briefing: dict | None) -> str:
+    """`bilateral status --format json`: the same facts for scripts, times in ISO 8601."""
+    def plain(row: dict | None) -> dict | None:
+        return None if row is None else {key: _iso(value) for key, value in row.items()}
+
+    document = {"sources": [plain(row) for row in sources], "last_run": plain(last_run), "last_briefing": plain(last_briefing)}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
 def _moment(moment) -> str:

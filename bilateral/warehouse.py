@@ -47,6 +47,7 @@ class Curated:
 
     pair: tuple[str, str]
     peers: tuple[str, ...]
+    stale_after_years: dict[str, int]  # per enabled source
     events: pd.DataFrame
     claims: pd.DataFrame
 
@@ -59,12 +60,15 @@ class SourceOutcome:
     observations: pd.DataFrame
     labels: pd.DataFrame
     fetches: pd.DataFrame
-    error: str | None = None
+    error: str | None = None  # the source failed: nothing of it loads from this run
     counts: LoadCounts = field(default_factory=LoadCounts)
+    warning: str | None = None  # its values load, but metadata or names are missing
 
     @property
     def status(self) -> str:
-        return "failed" if self.error else "ok"
+        if self.error:
+            return "failed"
+        return "partial" if self.warning else "ok"
 
 
 @contextlib.contextmanager
@@ -182,6 +186,9 @@ def load(
     with transaction(connection):
         connection.execute("delete from meta.pair")
         connection.execute("insert into meta.pair values (?, ?, ?)", [curated.pair[0], curated.pair[1], list(curated.peers)])
+        connection.execute("delete from meta.sources")
+        for source, years in curated.stale_after_years.items():
+            connection.execute("insert into meta.sources values (?, ?)", [source, years])
         load_curated(connection, curated.events, curated.claims)
         for outcome in outcomes:
             _insert_fetches(connection, run_id, outcome.fetches)
@@ -197,7 +204,7 @@ def run_status(outcomes: list[SourceOutcome]) -> str:
     failed = sum(1 for outcome in outcomes if outcome.error)
     if outcomes and failed == len(outcomes):
         return "failed"
-    return "partial" if failed else "ok"
+    return "ok" if all(outcome.status == "ok" for outcome in outcomes) else "partial"
 
 
 def _insert_fetches(connection, run_id: str, fetches: pd.DataFrame) -> None:
@@ -205,8 +212,8 @@ def _insert_fetches(connection, run_id: str, fetches: pd.DataFrame) -> None:
         return
     connection.register("incoming_fetches", fetches)
     connection.execute(
-        "insert into raw.fetches select ?, source, url, status, sha256, bytes, path, fetched_at, is_unchanged, error"
-        " from incoming_fetches",
+        "insert into raw.fetches select ?, source, url, status, sha256, bytes, path, fetched_at, is_unchanged, error,"
+        " cast(published as date), problem from incoming_fetches",
         [run_id],
     )
     connection.unregister("incoming_fetches")
@@ -254,6 +261,16 @@ def _merge_observations(connection, run_id: str, loaded_at: dt.datetime, observa
         """,
         [loaded_at],
     )
+    # a value the publisher restates in a newer vintage keeps its version but names that vintage
+    connection.execute(
+        f"""
+        update core.observations as c
+        set source_updated = i.source_updated
+        from incoming_compared as i
+        where not i.is_new and not i.is_revised and c.valid_to is null and {joined}
+          and i.source_updated is not null and c.source_updated is distinct from i.source_updated
+        """
+    )
     columns = ", ".join(OBSERVATION_COLUMNS)
     connection.execute(
         f"insert into core.observations ({columns}, valid_from, valid_to, run_id)"
@@ -288,7 +305,7 @@ def _record_run(connection, run_id, started_at, finished_at, status, outcomes: l
                 outcome.counts.new,
                 outcome.counts.revised,
                 outcome.counts.unchanged,
-                outcome.error,
+                outcome.error or outcome.warning,
                 _latest_vintage(outcome.observations),
             )
         )

@@ -34,7 +34,6 @@ indicators = ["NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "SP.POP.TOTL", "SP.DYN.LE00.IN
 base_url = "{datamapper}"
 indicators = ["NGDPD", "NGDPDPC", "NGDP_RPCH", "PCPIPCH", "LP"]
 ranked = ["NGDPD", "NGDPDPC"]
-edition = "2025-10"
 
 [sources.imf_trade]
 base_url = "{sdmx}"

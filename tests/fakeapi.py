@@ -276,6 +276,9 @@ class DataMapper:
     api = {"version": "1", "output-method": "json"}
 
     def __init__(self, folder: pathlib.Path) -> None:
+        # /indicators: the metadata that names the WEO edition (served verbatim until a test edits it)
+        self.meta_bytes = (folder / "meta" / "indicators.json").read_bytes()
+        self.meta: dict | None = None
         self.values: dict[str, dict[str, dict[str, Any]]] = {}  # indicator -> ISO3 -> year -> value
         # The all-economies files first, so a query without countries lists them in recorded order.
         for path in sorted(folder.glob("*.json"), key=lambda p: (not p.stem.endswith("_all"), p.name)):
@@ -286,6 +289,10 @@ class DataMapper:
     def answer(self, parts: list[str], query: dict[str, str]) -> Reply | None:
         if not parts:
             return None
+        if parts == ["indicators"]:
+            if self.meta is None:
+                return Reply(200, self.content_type, body=self.meta_bytes)
+            return Reply(200, self.content_type, self.meta, rows=list(self.meta["indicators"].values()))
         indicator, countries = parts[0], parts[1:]
         by_country = self.values.get(indicator, {})
         periods = set(query["periods"].split(",")) if query.get("periods") else None
@@ -306,6 +313,12 @@ class DataMapper:
             years.pop(str(year), None)  # the API lists only years that have a value
         else:
             years[str(year)] = value  # numbers, or the string "n/a" the API also sends
+
+    def set_indicator_meta(self, **fields: Any) -> None:
+        """Set fields ("source", "last-modified", ...) of every indicator in the /indicators answer."""
+        self.meta = self.meta or json.loads(self.meta_bytes)
+        for record in self.meta["indicators"].values():
+            record.update(fields)
 
     def _empty(self) -> Reply:
         # Inferred: no recording of an answer without values exists.
@@ -526,7 +539,7 @@ class Comtrade:
             return Reply(401, self.content_type, dict(self.missing_key))
         params = {name.lower(): value for name, value in query.items()}
         # Without a period the preview answers the latest year it has; it takes one period only.
-        params.setdefault("period", max(row["period"] for row in self.rows))
+        params.setdefault("period", max((row["period"] for row in self.rows), default=2021))
         if preview and "," in params["period"]:
             return self._error("Preview accepts a single period")  # HTTP 400 observed; body inferred
         try:
@@ -588,12 +601,15 @@ BOM = b"\xef\xbb\xbf"
 @dataclass
 class _Fault:
     kind: str
-    path_contains: str | None
+    path_contains: str | re.Pattern | None
     remaining: int
     options: dict[str, Any]
 
     def applies_to(self, path: str, reply: Reply) -> bool:
-        if self.path_contains is not None and self.path_contains not in path:
+        if isinstance(self.path_contains, re.Pattern):
+            if not self.path_contains.search(path):
+                return False
+        elif self.path_contains is not None and self.path_contains not in path:
             return False
         # A fault that edits content waits for an answer that has that content.
         match self.kind:
@@ -789,6 +805,17 @@ class FakeAPI:
         with self._lock:
             self._datamapper.set_value(indicator, iso3, year, value)
 
+    def serve_recordings_only(self) -> None:
+        """Until reset, answer only from the real recordings: Comtrade, which has no Mexico-Russia
+        recording, answers with its empty result instead of the invented fixture rows."""
+        with self._lock:
+            self._comtrade.rows = []
+
+    def set_weo_edition(self, source: str, last_modified: str) -> None:
+        """What /indicators says of every indicator: its "source" (the edition) and "last-modified"."""
+        with self._lock:
+            self._datamapper.set_indicator_meta(**{"source": source, "last-modified": last_modified})
+
     def set_imts_value(self, country: str, indicator: str, counterpart: str, year: int, value: float | None) -> None:
         """Revise or add an annual IMTS observation (served as a string); None removes it."""
         with self._lock:
@@ -802,8 +829,8 @@ class FakeAPI:
 
     # ----- faults
 
-    def fail(self, kind: str, path_contains: str | None = None, times: int = 1, **options: Any) -> None:
-        """Make the next `times` requests whose raw path contains `path_contains` (None: any) fail.
+    def fail(self, kind: str, path_contains: str | re.Pattern | None = None, times: int = 1, **options: Any) -> None:
+        """Make the next `times` requests whose raw path contains `path_contains` (a regex: matches; None: any) fail.
 
         kinds and options:
           status (status, retry_after=None)  that status, a short text body, Retry-After if given

@@ -146,7 +146,7 @@ def test_verdicts_follow_the_data(tmp_path):
         + CLAIM.format(id="revised", period="2021", claimed=1000)
         + CLAIM.format(id="missing", period="1999", claimed=1000)
     )
-    pair = Curated(("RUS", "MEX"), (), curated.events(), curated.claims(claims_path))
+    pair = Curated(("RUS", "MEX"), (), {"worldbank": 2}, curated.events(), curated.claims(claims_path))
     path = tmp_path / "warehouse.duckdb"
     with warehouse.writer(path) as connection:
         warehouse.load(connection, "run-1", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 990})], pair)

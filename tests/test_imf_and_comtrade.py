@@ -64,7 +64,7 @@ def message(recordings):
 
 def parse(document):
     request = Request("imf_trade", "data", "u", context={"pair": ("RUS", "MEX")})
-    return imf_trade.parse(request, json.dumps(document).encode(), "u", NOW).observations
+    return imf_trade.parse(request, json.dumps(document).encode(), "u", NOW, {}).observations
 
 
 def value(frame, country, indicator, counterpart, period):
@@ -118,12 +118,12 @@ def test_subscription_key_travels_in_a_header_and_nowhere_else(fake, settings, m
 
 
 def test_imf_calls_are_spaced_by_the_configured_interval(fake, settings):
-    text = settings.read_text().replace('edition = "2025-10"', 'edition = "2025-10"\nmin_interval_s = 0.2')
+    text = settings.read_text().replace('ranked = ["NGDPD", "NGDPDPC"]', 'ranked = ["NGDPD", "NGDPDPC"]\nmin_interval_s = 0.2')
     settings.write_text(text)
     config = load_config(settings)
     refresh.collect(config, "imf_datamapper", refresh.plan(config)["imf_datamapper"], {})
     times = [request.time for request in fake.requests]
-    assert len(times) == 5
+    assert len(times) == 6  # the /indicators metadata, then five indicators
     assert min(later - earlier for earlier, later in zip(times, times[1:])) >= 0.19
 
 

@@ -19,8 +19,8 @@ def test_status_shows_the_failed_source_its_reason_and_the_others_fresh(settings
              ("worldbank", "imf_datamapper", "imf_trade", "comtrade")}
     assert lines["imf_trade"].split()[1] == "failed"
     assert "HTTP 503" in lines["imf_trade"]
-    assert lines["worldbank"].split()[1] == "ok"
-    assert "2026-07-01" in lines["worldbank"]  # the World Bank's own lastupdated in the recordings
+    assert lines["worldbank"].split()[1] == "current"
+    assert "publisher updated 2026-07-01" in lines["worldbank"]  # the World Bank's own lastupdated in the recordings
     assert "partial" in done.stdout
     assert not warehouse.known_fetches(config.snapshot_path).keys() & {
         row.url for outcome in summary.outcomes if outcome.source == "imf_trade" for row in outcome.fetches.itertuples()}

@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 
 from bilateral import curated, warehouse
+from bilateral.refresh import FETCH_COLUMNS
 from bilateral.sources import observations_frame
 from bilateral.warehouse import Curated, SourceOutcome
 
-PAIR = Curated(("RUS", "MEX"), ("USA",), curated.events(), curated.claims())
-FETCHES = pd.DataFrame(columns=["source", "url", "status", "sha256", "bytes", "path", "fetched_at", "is_unchanged", "error"])
+PAIR = Curated(("RUS", "MEX"), ("USA",), {"worldbank": 2}, curated.events(), curated.claims())
+FETCHES = pd.DataFrame(columns=FETCH_COLUMNS)
 
 
 def outcome(values: dict[tuple[str, str], float], source="worldbank", error=None) -> SourceOutcome:
@@ -97,7 +98,7 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path):
     with warehouse.writer(path) as connection:
         first = connection.execute("select name from meta.migrations order by version").fetchall()
         assert warehouse.migrate(connection) == []
-    assert first == [("001_foundation.sql",), ("002_curated.sql",)]
+    assert first == [("001_foundation.sql",), ("002_curated.sql",), ("003_publisher_stamps.sql",)]
 
 
 def test_every_table_view_and_column_has_a_comment(tmp_path):

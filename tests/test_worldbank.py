@@ -31,7 +31,7 @@ def read_all(fake, tmp_path):
     client = HttpClient(load_config(write_settings(tmp_path, fake), environ={}).http)
 
     def pages(request):
-        return [worldbank.parse(request, r.body, r.url, NOW).observations for r in worldbank.fetch(client, request)]
+        return [worldbank.parse(request, r.body, r.url, NOW, {}).observations for r in worldbank.fetch(client, request)]
 
     return pages
 

@@ -92,6 +92,7 @@ class Briefing:
     as_of: str
     pair: list[dict]
     freshness: list[dict]
+    weo_note: str
     findings: list[dict]
     key_rows: list[dict]
     trade_rows: list[dict]
@@ -148,6 +149,7 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
         as_of=f"{as_of:%Y-%m-%d %H:%M} UTC",
         pair=[{"code": code, "name": names[code]} for code in pair],
         freshness=freshness,
+        weo_note=_weo_note(connection),
         findings=[],
         key_rows=key_rows,
         trade_rows=trade_rows,
@@ -368,31 +370,58 @@ def _quality_flags(connection, countries: list[str]) -> list[dict]:
     return flags
 
 
+STATE_TEXT = {
+    "current": "current",
+    "stale": "stale: latest period {latest_period}",
+    "no data": "no data for the pair",
+    "failed": "failed: the last good data are served",
+}
+
+
+def _state_text(state: str, row: dict) -> str:
+    if state == "failed" and not row.get("fetched_at"):
+        return "failed: no data loaded yet"
+    return STATE_TEXT.get(state, state).format(latest_period=row.get("latest_period"))
+
+
 def _freshness(connection, config: Config) -> list[dict]:
+    """Each source on three clocks: its latest period, the publisher's own stamp, our last good fetch."""
     status = {row["source"]: row for row in _rows(connection, "briefing_freshness")}
     rows = []
     for source in config.sources.values():
         row = status.get(source.name, {})
         api, path, licence = SOURCE_NOTES[source.name]
-        if not source.enabled:
-            state = "switched off"
-        elif not row or row.get("last_success_at") is None:
-            state = "no data yet"
-        else:
-            state = "stale: the latest refresh failed" if row["is_stale"] else "current"
+        state = "switched off" if not source.enabled else row.get("state", "no data")
         rows.append({
             "source": source.name,
             "name": SOURCE_NAMES[source.name],
             "state": state,
-            "is_stale": bool(row.get("is_stale")) or state == "no data yet",
-            "source_updated": row.get("source_updated") or "–",
-            "fetched_at": _when(row.get("last_good_fetch_at")),
+            "state_text": _state_text(state, row),
+            "is_stale": state in ("stale", "no data", "failed"),
+            "latest_period": row.get("latest_period") or "–",
+            "publisher_updated": f"{row['publisher_updated']:%Y-%m-%d}" if row.get("publisher_updated") else "unknown",
+            "fetched_at": _when(row.get("fetched_at")),
             "last_error": row.get("last_error") or "",
             "api": api,
             "endpoint": f"{source.base_url}{path}",
             "licence": licence,
         })
     return rows
+
+
+def _weo_note(connection) -> str:
+    """One line on the WEO edition: which one, or that none was named and so no year is called actual."""
+    editions = [row["source_updated"] for row in _rows(connection, "briefing_weo_editions")]
+    if not editions:
+        return ""
+    named = [edition for edition in editions if edition]
+    if len(named) < len(editions):
+        return ("IMF WEO: the publisher named no edition for some values, so they are neither called actual nor"
+                " projected and stay out of the key figures.")
+    latest = max(named)
+    year, month = int(latest[4:8]), int(latest[9:11])
+    return (f"IMF WEO figures are from the {dt.date(year, month, 1):%B %Y} edition, as the IMF names it;"
+            f" {year} and later are IMF projections.")
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -456,10 +485,10 @@ def _findings(briefing: Briefing, pair: list[str], names: dict[str, str]) -> lis
     if briefing.changes["has_previous"]:
         findings.append({"headline": "Since the last briefing", "figure": str(len(revisions)),
                          "text": f"{len(revisions)} values were revised and {sum(row['new_values'] for row in briefing.changes['new_points'])} new data points arrived since the briefing for {briefing.changes['previous_period']}."})
-    stale = [row["name"] for row in briefing.freshness if row["is_stale"] and row["state"] != "switched off"]
+    stale = [f"{row['name']} ({row['state_text']})" for row in briefing.freshness if row["is_stale"]]
     if stale:
-        findings.append({"headline": "Stale sources", "figure": str(len(stale)),
-                         "text": f"Not current in this briefing: {', '.join(stale)}. Their figures are the last ones loaded, or missing."})
+        findings.append({"headline": "Sources not current", "figure": str(len(stale)),
+                         "text": f"Not current in this briefing: {'; '.join(stale)}. Their figures are the last ones loaded, or missing."})
     return findings[:7]
 
 

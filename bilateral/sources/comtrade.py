@@ -14,7 +14,7 @@ import pycountry
 from bilateral.config import Config, SourceConfig
 from bilateral.errors import SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
-from bilateral.sources import Parsed, Request, check_json, decode_json, number, parsed, require
+from bilateral.sources import Parsed, Request, bounded, check_json, decode_json, number, parsed, require
 
 NAME = "comtrade"
 DATASET = "HS"
@@ -64,7 +64,7 @@ def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     yield client.get(request.url, params=request.params, check=check_json)
 
 
-def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> Parsed:
+def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, facts: dict) -> Parsed:
     document = decode_json(NAME, url, body)
     if isinstance(document, dict) and document.get("error"):
         raise SourceError(f"{NAME}: {url}: the API answered with an error: {document['error']}")
@@ -93,8 +93,8 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> P
                 "unit": "USD",
                 "obs_status": row.get("classificationCode"),
                 "is_forecast": False,
-                "source_updated": fetched_at.date().isoformat(),
+                "source_updated": None,  # the preview names no release date
             }
         )
-        labels.append({"source": NAME, "kind": "hs", "code": chapter, "name": row.get("cmdDesc") or chapter, "unit": None, "note": None})
+        labels.append({"source": NAME, "kind": "hs", "code": chapter, "name": bounded(row.get("cmdDesc")) or chapter, "unit": None, "note": None})
     return parsed(observations, labels)

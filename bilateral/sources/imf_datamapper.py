@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pycountry
@@ -10,7 +11,7 @@ import pycountry
 from bilateral.config import Config, SourceConfig
 from bilateral.errors import SchemaDriftError
 from bilateral.http import HttpClient, Response
-from bilateral.sources import Parsed, Request, check_json, decode_json, number, parsed, require
+from bilateral.sources import Parsed, Request, bounded, check_json, decode_json, number, parsed, publisher_date, require
 
 NAME = "imf_datamapper"
 DATASET = "WEO"
@@ -22,6 +23,9 @@ UNITS = {
     "PCPIPCH": "%",
     "LP": "million persons",
 }
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+_EDITION = re.compile(r"World Economic Outlook\W+(" + "|".join(MONTHS) + r")\W+(\d{4})", re.IGNORECASE)
 # WEO codes that are economies but not ISO 3166 countries
 WEO_ECONOMIES = {"KOS": "Kosovo", "WBG": "West Bank and Gaza", "UVK": "Kosovo"}
 
@@ -32,8 +36,9 @@ def headers(settings: SourceConfig) -> dict[str, str]:
 
 def requests_for(config: Config) -> list[Request]:
     settings = config.sources[NAME]
-    edition = settings.edition if settings.edition != "auto" else None
-    requests = []
+    # the data answers carry no edition: /indicators names it, per indicator
+    requests = [Request(source=NAME, kind="metadata", url=f"{settings.base_url}/indicators")]
+    pinned = settings.edition if settings.edition != "auto" else None
     for indicator in settings.indicators:
         # a ranked indicator is asked for every economy; that answer holds the pair too
         countries = "" if indicator in settings.ranked else "/" + "/".join(config.countries)
@@ -42,7 +47,7 @@ def requests_for(config: Config) -> list[Request]:
                 source=NAME,
                 kind="data",
                 url=f"{settings.base_url}/{indicator}{countries}",
-                context={"indicator": indicator, "edition": edition},
+                context={"indicator": indicator, "edition": pinned},
             )
         )
     return requests
@@ -52,15 +57,18 @@ def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     yield client.get(request.url, params=request.params or None, check=check_json)
 
 
-def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> Parsed:
+def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, facts: dict) -> Parsed:
     document = decode_json(NAME, url, body)
+    if request.kind == "metadata":
+        return _metadata(document, url, fetched_at)
     values = require(document, "values", NAME, url)
     indicator = request.context["indicator"]
     if not values:  # DataMapper answers {"values": {}} when it has nothing: unknown, not zero
         return parsed()
     series = require(values, indicator, NAME, url, "values")
-    edition = request.context.get("edition") or weo_edition(fetched_at)
-    edition_year = int(edition[:4])
+    edition = request.context.get("edition") or facts.get("editions", {}).get(indicator)
+    # without a named edition no year is called actual or projected: the flag stays unknown
+    first_projected = int(edition[:4]) if edition else None
     observations, labels = [], []
     for area, by_year in series.items():
         if not isinstance(by_year, dict):
@@ -84,24 +92,40 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> P
                     "unit": UNITS.get(indicator, ""),
                     "obs_status": None,
                     # a WEO edition's own year and later are projections
-                    "is_forecast": int(year) >= edition_year,
-                    "source_updated": f"WEO {edition}",
+                    "is_forecast": None if first_projected is None else int(year) >= first_projected,
+                    "source_updated": f"WEO {edition}" if edition else None,
                 }
             )
     return parsed(observations, labels)
 
 
-def weo_edition(moment: dt.datetime) -> str:
-    """The WEO edition current at a moment: published each April and October.
+def _metadata(document, url: str, fetched_at: dt.datetime) -> Parsed:
+    """/indicators: per indicator the edition its values belong to, the publisher's date and the name."""
+    indicators = require(document, "indicators", NAME, url)
+    if not isinstance(indicators, dict):
+        raise SchemaDriftError(f"{NAME}: {url}: field 'indicators' is {type(indicators).__name__}, expected an object")
+    editions, stamps, labels, problems = {}, [], [], []
+    for code, record in indicators.items():
+        if not isinstance(record, dict):
+            continue
+        edition = weo_edition(record.get("source"))
+        if edition:
+            editions[code] = edition
+        stamp, problem = publisher_date(record.get("last-modified"), NAME, url, f"indicators.{code}.last-modified", fetched_at)
+        stamps += [stamp] if stamp else []
+        problems += [problem] if problem else []
+        if record.get("label"):
+            labels.append({"source": NAME, "kind": "indicator", "code": code, "name": bounded(record["label"]),
+                           "unit": bounded(record.get("unit")), "note": None})
+    return parsed(labels=labels, facts={"editions": editions}, published=max(stamps, default=None), problems=problems)
 
-    DataMapper does not say which edition it serves; this is the calendar's answer
-    and `sources.imf_datamapper.edition` in bilateral.toml overrides it.
-    """
-    if moment.month >= 10:
-        return f"{moment.year}-10"
-    if moment.month >= 4:
-        return f"{moment.year}-04"
-    return f"{moment.year - 1}-10"
+
+def weo_edition(source) -> str | None:
+    """'World Economic Outlook (October 2025)' -> '2025-10'; None when the text names no edition."""
+    match = _EDITION.search(source) if isinstance(source, str) and len(source) <= 200 else None
+    if not match:
+        return None
+    return f"{match.group(2)}-{MONTHS.index(match.group(1).lower()) + 1:02d}"
 
 
 def _area_label(area: str) -> dict:

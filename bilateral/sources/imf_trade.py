@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from bilateral.config import Config, SourceConfig
 from bilateral.errors import SchemaDriftError
 from bilateral.http import HttpClient, Response
-from bilateral.sources import Parsed, Request, check_json, decode_json, number, parsed, require
+from bilateral.sources import Parsed, Request, check_json, decode_json, number, parsed, publisher_date, require
 
 NAME = "imf_trade"
 DATASET = "IMTS"
 FLOW = "data/dataflow/IMF.STA/IMTS/+"  # "+" = the latest version of the dataflow
+STRUCTURE = "structure/dataflow/IMF.STA/IMTS/+"  # the dataflow's own record: its lastUpdatedAt annotation
 REQUIRED_DIMENSIONS = ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY")
 FREQUENCY_DIMENSIONS = ("FREQUENCY", "FREQ")
 
@@ -35,6 +36,7 @@ def requests_for(config: Config) -> list[Request]:
     pair = "+".join(config.pair)
     key = f"{pair}.{'+'.join(settings.indicators)}.{pair}.A"
     return [
+        Request(source=NAME, kind="metadata", url=f"{settings.base_url}/{STRUCTURE}"),
         Request(
             source=NAME,
             kind="data",
@@ -49,19 +51,34 @@ def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     yield client.get(request.url, params=request.params, check=check_json)
 
 
-def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> Parsed:
+def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, facts: dict) -> Parsed:
     message = decode_json(NAME, url, body)
+    if request.kind == "metadata":
+        return _dataflow(message, url, fetched_at)
     data = require(message, "data", NAME, url)
+    # the data message may say when it was prepared; the dataflow's update stamp names the release
+    prepared, problem = publisher_date((message.get("meta") or {}).get("prepared"), NAME, url, "meta.prepared", fetched_at)
+    released = facts.get("updated")
+    vintage = released.isoformat() if released else None
     datasets = require(data, "dataSets", NAME, url, "data")
     structures = require(data, "structures", NAME, url, "data")
     observations = []
     for position, dataset in enumerate(datasets):
         structure = _structure(structures, dataset.get("structure", 0), url)
-        observations.extend(_dataset_rows(dataset, structure, url, fetched_at, f"dataSets[{position}]"))
+        observations.extend(_dataset_rows(dataset, structure, url, vintage, f"dataSets[{position}]"))
     pair = set(request.context.get("pair", ()))
     # a key like MEX+RUS.X.RUS+MEX also matches MEX->MEX and RUS->RUS (empty); keep the pair's flows
     wanted = [row for row in observations if not pair or (row["ref_area"] in pair and row["counterpart_area"] in pair)]
-    return parsed(wanted)
+    return parsed(wanted, published=prepared or released, problems=[problem] if problem else [])
+
+
+def _dataflow(message, url: str, fetched_at: dt.datetime) -> Parsed:
+    """The IMTS dataflow's structure message: its `lastUpdatedAt` annotation is the publisher's stamp."""
+    flows = require(require(message, "data", NAME, url), "dataflows", NAME, url, "data")
+    annotations = [note for flow in flows or [] if isinstance(flow, dict) for note in flow.get("annotations") or []]
+    raw = next((note.get("value") for note in annotations if isinstance(note, dict) and note.get("id") == "lastUpdatedAt"), None)
+    stamp, problem = publisher_date(raw, NAME, url, "annotation lastUpdatedAt", fetched_at)
+    return parsed(facts={"updated": stamp}, published=stamp, problems=[problem] if problem else [])
 
 
 def _structure(structures: list, index: int, url: str) -> dict:
@@ -70,7 +87,7 @@ def _structure(structures: list, index: int, url: str) -> dict:
     return structures[index]
 
 
-def _dataset_rows(dataset: dict, structure: dict, url: str, fetched_at: dt.datetime, where: str) -> list[dict]:
+def _dataset_rows(dataset: dict, structure: dict, url: str, vintage: str | None, where: str) -> list[dict]:
     dimensions = require(structure, "dimensions", NAME, url, "structures")
     series_dimensions = require(dimensions, "series", NAME, url, "structures.dimensions")
     ids = [require(dimension, "id", NAME, url, "structures.dimensions.series") for dimension in series_dimensions]
@@ -110,7 +127,7 @@ def _dataset_rows(dataset: dict, structure: dict, url: str, fetched_at: dt.datet
                     "unit": unit,
                     "obs_status": None,
                     "is_forecast": False,
-                    "source_updated": fetched_at.date().isoformat(),
+                    "source_updated": vintage,
                 }
             )
     return rows

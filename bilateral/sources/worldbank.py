@@ -15,7 +15,19 @@ import pandas as pd
 from bilateral.config import Config, SourceConfig
 from bilateral.errors import SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
-from bilateral.sources import OBSERVATION_COLUMNS, Parsed, Request, check_json, decode_json, labels_frame, number, parsed, require
+from bilateral.sources import (
+    OBSERVATION_COLUMNS,
+    Parsed,
+    Request,
+    bounded,
+    check_json,
+    decode_json,
+    labels_frame,
+    number,
+    parsed,
+    publisher_date,
+    require,
+)
 
 NAME = "worldbank"
 DATASET = "WDI"
@@ -67,7 +79,7 @@ def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
         yield response
 
 
-def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> Parsed:
+def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, facts: dict) -> Parsed:
     document = decode_json(NAME, url, body)
     envelope = _envelope(document, url)
     rows = document[1] if len(document) > 1 else None
@@ -77,11 +89,15 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime) -> P
         raise SchemaDriftError(f"{NAME}: {url}: expected a list of rows after the envelope, found {type(rows).__name__}")
     if request.kind == "labels":
         return parsed(labels=[_label(row, url) for row in rows])
-    lastupdated = envelope.get("lastupdated")  # per response, not per row
+    # per response, not per row; a stamp that is no date is dropped, its values still load
+    stamp, problem = publisher_date(envelope.get("lastupdated"), NAME, url, "lastupdated", fetched_at)
+    lastupdated = stamp.isoformat() if stamp else None
+    details = {"published": stamp, "problems": [problem] if problem else []}
     try:
-        return Parsed(_observation_columns(rows, lastupdated), labels_frame([]))
+        return Parsed(_observation_columns(rows, lastupdated), labels_frame([]), **details)
     except (KeyError, TypeError, ValueError):  # a row the column reading cannot take: let the row reading name it
-        return parsed(observations=[obs for obs in (_observation(row, url, lastupdated) for row in rows) if obs])
+        observations = [obs for obs in (_observation(row, url, lastupdated) for row in rows) if obs]
+        return parsed(observations=observations, **details)
 
 
 def _front_envelope(response: Response) -> dict:
@@ -174,15 +190,16 @@ def _observation(row: dict, url: str, lastupdated: str | None) -> dict | None:
 
 def _label(row: dict, url: str) -> dict:
     if "iso2Code" in row:
-        return {"source": NAME, "kind": "country", "code": require(row, "id", NAME, url), "name": require(row, "name", NAME, url), "unit": None, "note": None}
-    name = require(row, "name", NAME, url)
+        name = bounded(require(row, "name", NAME, url))
+        return {"source": NAME, "kind": "country", "code": require(row, "id", NAME, url), "name": name, "unit": None, "note": None}
+    name = bounded(require(row, "name", NAME, url))
     return {
         "source": NAME,
         "kind": "indicator",
         "code": require(row, "id", NAME, url),
         "name": name,
-        "unit": row.get("unit") or unit_of(name),
-        "note": row.get("sourceOrganization") or None,
+        "unit": bounded(row.get("unit")) or unit_of(name),
+        "note": bounded(row.get("sourceOrganization"), 400) or None,
     }
 
 

@@ -1,4 +1,4 @@
--- one row per flagged value of the pair or its peers ($countries)
+-- one row per flagged value of the pair or its peers ($countries), and per publisher stamp that was not a date
 select
     source,
     indicator,
@@ -6,7 +6,9 @@ select
     period,
     value,
     previous_value,
-    "check"
+    "check",
+    detail
 from marts.data_quality
 where country_iso3 in (select unnest($countries))
-order by source, indicator, country_iso3, period
+   or "check" = 'publisher stamp'
+order by "check" = 'publisher stamp', source, indicator, country_iso3, period

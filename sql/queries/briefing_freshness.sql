@@ -1,11 +1,12 @@
--- one row per source: freshness for the cover and the sources appendix
+-- one row per source: its state on three clocks, for the cover and the sources appendix
 select
     source,
-    last_success_at,
-    last_failure_at,
+    state,
+    latest_period,
+    publisher_updated,
+    fetched_at,
+    last_status,
     last_error,
-    source_updated,
-    last_good_fetch_at,
     is_stale
 from marts.source_status
 order by source

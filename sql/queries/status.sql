@@ -1,9 +1,12 @@
--- one row per source: freshness, last failure and its reason
+-- one row per source: its state on three clocks, the last failure and its reason
 select
     source,
+    state,
+    latest_period,
+    publisher_updated,
+    fetched_at,
     last_status,
     last_success_at,
-    source_updated,
     last_failure_at,
     last_error
 from marts.source_status
