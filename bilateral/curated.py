@@ -21,7 +21,9 @@ from bilateral.paths import data_dir, project_root
 CATEGORIES = ("diplomacy", "trade", "security", "culture", "science", "migration", "energy", "politics", "space", "tourism")
 PRECISIONS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-METRIC_KINDS = ("indicator", "rank", "sql", "none")
+METRIC_KINDS = ("indicator", "rank", "sql", "duration", "none")
+BOUNDS = ("lower", "upper")  # "more than" / "at least" is a lower bound, "less than" an upper one
+DURATION_UNITS = ("years", "weeks")
 INDICATOR_SOURCES = ("worldbank", "imf_datamapper")
 RANKED = ("NGDPD", "NGDPDPC")
 
@@ -200,6 +202,8 @@ def claims(path: Path | None = None) -> pd.DataFrame:
                 "tolerance": tolerance,
                 "named_source": check.text("named_source"),
                 **_metric(check, row.value.get("metric")),
+                "bound": None if row.value.get("bound") is None else check.choice(row.value.get("bound"), "bound", BOUNDS),
+                **_duration(check, row.value.get("metric"), check.text("unit")),
             }
         )
     return pd.DataFrame(records)
@@ -214,9 +218,10 @@ def _tolerance(check: _Checker, tolerance) -> tuple[str, float]:
 
 def _metric(check: _Checker, metric) -> dict:
     if not isinstance(metric, dict):
-        raise check.fail("metric", "must be a mapping with a kind: indicator, rank, sql or none")
+        raise check.fail("metric", "must be a mapping with a kind: indicator, rank, sql, duration or none")
     kind = check.choice(metric.get("kind"), "metric.kind", METRIC_KINDS)
-    found = {"metric_kind": kind, "metric_source": None, "metric_indicator": None, "metric_country": None, "metric_file": None, "needs": None}
+    found = {"metric_kind": kind, "metric_source": None, "metric_indicator": None, "metric_country": None, "metric_file": None,
+             "needs": None, "metric_readings": None}
     if kind == "indicator":
         found["metric_source"] = check.choice(metric.get("source"), "metric.source", INDICATOR_SOURCES)
     if kind in ("indicator", "rank"):
@@ -230,10 +235,9 @@ def _metric(check: _Checker, metric) -> dict:
             raise check.fail("metric.country", f"must be an ISO alpha-3 code like MEX, found {country!r}")
         found.update(metric_indicator=indicator, metric_country=country)
     if kind == "sql":
-        file = metric.get("file")
-        if not isinstance(file, str) or not file.startswith("sql/claims/") or not (project_root() / file).is_file():
-            raise check.fail("metric.file", f"must name an existing file under sql/claims/, found {file!r}")
-        found["metric_file"] = file
+        readings = _readings(check, metric)
+        found["metric_file"] = readings[0]["file"]
+        found["metric_readings"] = json.dumps(readings)
     if kind == "none":
         needs = metric.get("needs")
         if not isinstance(needs, str) or not needs.strip():
@@ -242,18 +246,64 @@ def _metric(check: _Checker, metric) -> dict:
     return found
 
 
+def _readings(check: _Checker, metric: dict) -> list[dict]:
+    """A sql claim's readings, in order: `file` alone is one reading, "as stated"; `readings` maps
+    each way the wording can be read ("cumulative change", "average annual change") to its query."""
+    named = metric.get("readings")
+    if named is None:
+        named = {"as stated": metric.get("file")}
+    if not isinstance(named, dict) or not named:
+        raise check.fail("metric.readings", "must map each reading's name to a file under sql/claims/")
+    readings = []
+    for name, file in named.items():
+        if not isinstance(file, str) or not file.startswith("sql/claims/") or not (project_root() / file).is_file():
+            raise check.fail("metric.file", f"must name an existing file under sql/claims/, found {file!r}")
+        readings.append({"reading": str(name), "file": file})
+    return readings
+
+
+def _duration(check: _Checker, metric: dict, unit: str) -> dict:
+    """For a duration: the curated event it runs from, and the event or date it runs to.
+
+    `to_date` is a day (YYYY-MM-DD) outside the timeline, or a year (YYYY) for an anniversary.
+    """
+    found = {"metric_from_event": None, "metric_to_event": None, "metric_to_date": None}
+    if metric.get("kind") != "duration":
+        return found
+    check.choice(unit, "unit", DURATION_UNITS)
+    start, end, date = metric.get("from_event"), metric.get("to_event"), metric.get("to_date")
+    if not isinstance(start, str) or not ID_PATTERN.fullmatch(start):
+        raise check.fail("metric.from_event", f"must name an event id of data/events.yaml, found {start!r}")
+    if (end is None) == (date is None):
+        raise check.fail("metric", "a duration needs either to_event (an event id) or to_date (YYYY-MM-DD, or YYYY for an anniversary)")
+    if end is not None and (not isinstance(end, str) or not ID_PATTERN.fullmatch(end)):
+        raise check.fail("metric.to_event", f"must name an event id of data/events.yaml, found {end!r}")
+    if date is not None and not re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", str(date)):
+        raise check.fail("metric.to_date", f"must be YYYY-MM-DD or a year YYYY, found {date!r}")
+    return {"metric_from_event": start, "metric_to_event": end, "metric_to_date": None if date is None else str(date)}
+
+
 def claim_queries_view(claim_table: pd.DataFrame) -> str:
-    """The staging view that runs every sql-kind claim's query, so its result follows the data (and as-of)."""
+    """The staging view that runs every reading of every sql-kind claim, so its result follows the data (and as-of).
+
+    Each query returns one row: observed, source, vintage, and the reason when observed is null.
+    """
     selects = [
-        f"select '{row.claim_id}' as claim_id, observed, source, vintage from (\n{_query(row.metric_file)}\n)"
+        f"select '{row.claim_id}' as claim_id, '{reading['reading']}' as reading, {position} as position,"
+        f" observed, source, vintage, reason from (\n{_query(reading['file'])}\n)"
         for row in claim_table.itertuples()
         if row.metric_kind == "sql"
+        for position, reading in enumerate(json.loads(row.metric_readings), 1)
     ]
-    body = "\nunion all\n".join(selects) or (
-        "select cast(null as varchar) as claim_id, cast(null as double) as observed,"
-        " cast(null as varchar) as source, cast(null as varchar) as vintage where false"
-    )
+    body = "\nunion all\n".join(selects) or EMPTY_CLAIM_OBSERVATIONS
     return f"create or replace view staging.claim_sql_observations as\n{body};"
+
+
+EMPTY_CLAIM_OBSERVATIONS = (
+    "select cast(null as varchar) as claim_id, cast(null as varchar) as reading, cast(null as integer) as position,"
+    " cast(null as double) as observed, cast(null as varchar) as source, cast(null as varchar) as vintage,"
+    " cast(null as varchar) as reason where false"
+)
 
 
 def _query(file: str) -> str:
@@ -264,10 +314,10 @@ def load(connection: duckdb.DuckDBPyConnection, event_table: pd.DataFrame, claim
     """Replace the curated tables; the caller holds the transaction, so it is all or nothing."""
     connection.execute("delete from core.events")
     connection.register("incoming_events", event_table)
-    connection.execute("insert into core.events select * from incoming_events")
+    connection.execute("insert into core.events by name select * from incoming_events")
     connection.unregister("incoming_events")
     connection.execute("delete from core.claims")
     connection.register("incoming_claims", claim_table)
-    connection.execute("insert into core.claims select * from incoming_claims")
+    connection.execute("insert into core.claims by name select * from incoming_claims")
     connection.unregister("incoming_claims")
     connection.execute(claim_queries_view(claim_table))

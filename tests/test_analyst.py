@@ -97,7 +97,7 @@ def test_export_writes_one_parquet_file_per_mart(filled, tmp_path):
 
 def test_export_csv_has_headers(filled, tmp_path):
     analyst.export(filled, tmp_path, "csv")
-    assert (tmp_path / "rankings.csv").read_text().splitlines()[0] == "indicator,country_iso3,year,value,rank,out_of,is_forecast,source_updated"
+    assert (tmp_path / "rankings.csv").read_text().splitlines()[0] == "indicator,country_iso3,year,value,rank,out_of,rank_in_both,previous_rank_in_both,out_of_both,is_forecast,source_updated"
 
 
 def test_dictionary_lists_every_mart_with_its_comment(filled):

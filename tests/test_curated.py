@@ -142,8 +142,9 @@ def test_verdicts_follow_the_data(tmp_path):
     claims_path.write_text(
         "claims:\n"
         + CLAIM.format(id="within", period="2019", claimed=1000)
-        + CLAIM.format(id="outside", period="2020", claimed=1000)
+        + CLAIM.format(id="earlier-year", period="2020", claimed=1000)
         + CLAIM.format(id="revised", period="2021", claimed=1000)
+        + CLAIM.format(id="outside", period="2019", claimed=5000)
         + CLAIM.format(id="missing", period="1999", claimed=1000)
     )
     pair = Curated(("RUS", "MEX"), (), {"worldbank": 2}, curated.events(), curated.claims(claims_path))
@@ -151,15 +152,21 @@ def test_verdicts_follow_the_data(tmp_path):
     with warehouse.writer(path) as connection:
         warehouse.load(connection, "run-1", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 990})], pair)
         warehouse.load(connection, "run-2", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 1300})], pair)
-        verdicts = dict(connection.execute("select claim_id, verdict from marts.claims_check").fetchall())
-    assert verdicts == {"within": "supported", "outside": "contradicted", "revised": "outdated", "missing": "unverifiable"}
+        verdicts = {row[0]: row[1:] for row in connection.execute("select claim_id, verdict, held_for, reason from marts.claims_check").fetchall()}
+    assert verdicts == {
+        "within": ("supported", None, None),
+        "earlier-year": ("outdated", 2019, "held for 2019, no longer for 2020"),
+        "revised": ("outdated", 2021, "held in an earlier vintage of 2021, not in the current one"),
+        "outside": ("contradicted", None, "not within tolerance in 2019 nor in any earlier year loaded"),
+        "missing": ("not checkable", None, "no actual World Bank WDI NY.GDP.MKTP.CD value for MEX in 1999 in the warehouse"),
+    }
 
 
 def test_claims_json_carries_id_claimed_observed_and_verdict(filled):
     with analyst.connect(filled) as connection:
         rows = json.loads(analyst.formatted(analyst.query(connection, queries.text("claims")), "json"))
     assert len(rows) == len(curated.claims())
-    russia = next(row for row in rows if row["claim_id"] == "gdp-russia-2023")
+    russia = next(row for row in rows if row["id"] == "gdp-russia-2023")
     assert (russia["claimed"], russia["observed"], russia["verdict"]) == (2060.0, 2059.759, "supported")
 
 

@@ -226,9 +226,12 @@ def _key_figures(connection, pair: list[str], names: dict[str, str]) -> tuple[li
             now, before = (ranks.get((indicator, code, recency)) for recency in (1, 2))
             latest_rank = _rank_figure(indicator, code, now)
             change = "–"
-            if now and before:
-                moved = before["rank"] - now["rank"]
-                change = "unchanged" if moved == 0 else f"{'up' if moved > 0 else 'down'} {abs(moved)}"
+            if now and before and now["rank_in_both"] is not None:
+                # counted over the economies with a value in both years, so a newcomer moves no one
+                moved = now["previous_rank_in_both"] - now["rank_in_both"]
+                places = f"{abs(moved)} place{'s' if abs(moved) != 1 else ''}"
+                change = "unchanged" if moved == 0 else f"{'up' if moved > 0 else 'down'} {places}"
+                change += f" (among {now['out_of_both']})"
             cells.append(asdict(Cell(latest_rank, _rank_figure(indicator, code, before), change)))
             if latest_rank:
                 figures.append(asdict(latest_rank))
@@ -345,18 +348,36 @@ def _events(connection, period_start: dt.date, period_end: dt.date) -> list[dict
     return events
 
 
+MINUS = "\u2212"
+DIFFERENCE_UNITS = {"places": " places", "years": " years", "weeks": " weeks", "pt": " pt", "%": "%"}
+
+
 def _claim_row(claim: dict) -> dict:
-    decimals = 0 if claim["unit"] in ("USD", "rank", "persons") or abs(claim["claimed"]) >= 1000 else 1
+    """A claim as printed: the numbers the verdict follows from, in the claim's own unit."""
+    decimals = 0 if claim["unit"] in ("USD", "rank", "persons", "arrivals") or abs(claim["claimed"]) >= 1000 else 1
+    observed = number_text(claim["observed"], decimals)
+    if claim["unit"] == "rank" and claim["observed"] is not None and claim["out_of"]:
+        observed = f"{claim['observed']:.0f} of {claim['out_of']}"
     return {
         **claim,
         "claimed_text": number_text(claim["claimed"], decimals),
-        "observed_text": number_text(claim["observed"], decimals),
-        "difference_text": "" if claim["difference_pct"] is None else f"{claim['difference_pct']:+.1f}%",
+        "observed_text": observed,
+        "difference_text": _signed(claim["difference"], claim["difference_unit"]),
     }
 
 
+def _signed(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    decimals = 0 if unit == "places" else 1
+    text = f"{abs(value):,.{decimals}f}{DIFFERENCE_UNITS.get(unit, ' ' + unit)}"
+    if round(value, decimals) == 0:
+        return text
+    return ("+" if value > 0 else MINUS) + text
+
+
 def _claim_counts(claims: list[dict]) -> dict:
-    counts = {"supported": 0, "outdated": 0, "contradicted": 0, "unverifiable": 0}
+    counts = {"supported": 0, "outdated": 0, "contradicted": 0, "not checkable": 0}
     for claim in claims:
         counts[claim["verdict"]] += 1
     return counts
@@ -480,7 +501,7 @@ def _findings(briefing: Briefing, pair: list[str], names: dict[str, str]) -> lis
     checked = counts["supported"] + counts["outdated"] + counts["contradicted"]
     if checked:
         findings.append({"headline": "The article's figures", "figure": f"{counts['supported']} of {checked}",
-                         "text": f"Of the article's {checked} checkable figures, {counts['supported']} hold, {counts['contradicted']} are contradicted and {counts['outdated']} are outdated by revisions; {counts['unverifiable']} cannot be checked with these data."})
+                         "text": f"Of the article's {checked} checkable figures, {counts['supported']} hold, {counts['outdated']} held for an earlier year only and {counts['contradicted']} are contradicted; {counts['not checkable']} cannot be checked with these data."})
     revisions = briefing.changes["revisions"]
     if briefing.changes["has_previous"]:
         findings.append({"headline": "Since the last briefing", "figure": str(len(revisions)),

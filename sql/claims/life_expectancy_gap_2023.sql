@@ -19,7 +19,8 @@ gap as (
         max(case when country_iso3 = 'MEX' then value end)
             - max(case when country_iso3 = 'RUS' then value end) as observed,
         'World Bank WDI' as source,
-        max(source_updated) as vintage
+        max(source_updated) as vintage,
+        'World Bank WDI has no 2023 life expectancy for both Mexico and Russia' as reason
     from life_expectancy_2023
 )
 select * from gap

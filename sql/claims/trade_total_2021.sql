@@ -1,21 +1,14 @@
--- one row: two-way goods trade between Mexico and Russia in 2021, USD
--- each direction as its exporter reports it (FOB), else as its importer reports it (CIF); null unless both directions have a value
-with trade as (
-    select * from marts.bilateral_trade
-),
-directions_2021 as (
-    select
-        direction,
-        coalesce(max(exports_fob_usd), max(imports_cif_usd)) as value_usd
-    from trade
-    where year = 2021
-    group by direction
+-- one row: two-way goods trade between Mexico and Russia in 2021, USD (null unless both directions are known)
+with totals as (
+    select * from marts.trade_totals
 ),
 total_2021 as (
     select
-        case when count(value_usd) = 2 then sum(value_usd) end as observed,
+        max(total_usd) filter (where year = 2021) as observed,
         'IMF IMTS' as source,
-        cast(null as varchar) as vintage
-    from directions_2021
+        cast(null as varchar) as vintage,
+        'IMF IMTS has no 2021 figure for both directions; its data for the pair end in '
+            || coalesce(cast(max(year) as varchar), 'no year') as reason
+    from totals
 )
 select * from total_2021

@@ -1,4 +1,4 @@
--- The article's claims that the data contradict or that revisions have outdated.
+-- The article's claims that the data contradict, or that held only for an earlier year.
 with checked as (
     select * from marts.claims_check
 ),
@@ -8,12 +8,16 @@ failing as (
         claim_text,
         claimed,
         observed,
+        observed_period,
         unit,
-        difference_pct,
+        difference,
+        difference_unit,
+        tolerance_text,
         verdict,
-        observed_vintage
+        held_for,
+        vintage
     from checked
     where verdict in ('contradicted', 'outdated')
 )
 select * from failing
-order by abs(difference_pct) desc nulls last
+order by verdict, claim_id

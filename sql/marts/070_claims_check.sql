@@ -1,4 +1,5 @@
--- one row per claim of the seed article: what it claimed, what the data say, and a verdict
+-- one row per claim of the seed article: what it claimed, what the data say, the difference in the
+-- claim's own unit, the tolerance in words, and the verdict that follows from them
 create or replace view marts.claims_check as
 with claims as (
     select * from core.claims
@@ -12,105 +13,234 @@ rankings as (
 claim_queries as (
     select * from staging.claim_sql_observations
 ),
+events as (
+    select * from core.events
+),
 versions as (
     select * from staging.observation_versions
 ),
+claim_years as (
+    select
+        *,
+        try_cast(right(period, 4) as integer) as claim_year,
+        case
+            when unit = 'rank' then 'places'
+            when unit in ('years', 'weeks') then unit
+            when unit = '%' then 'pt'
+            when unit = 'ratio' then 'ratio'
+            else '%'
+        end as difference_unit,
+        case unit when 'rank' then 0 when 'ratio' then 2 else 1 end as decimals
+    from claims
+),
+-- every year of the claim's series, actual values only: where the claim may have held
+series as (
+    select claim_years.claim_id, indicators.year, indicators.value, cast(null as integer) as out_of,
+           indicators.source_updated as vintage
+    from claim_years
+    join indicators
+        on claim_years.metric_kind = 'indicator'
+        and indicators.source = claim_years.metric_source
+        and indicators.indicator = claim_years.metric_indicator
+        and indicators.country_iso3 = claim_years.metric_country
+        and indicators.is_forecast = false
+    union all
+    select claim_years.claim_id, rankings.year, rankings.rank, rankings.out_of, rankings.source_updated
+    from claim_years
+    join rankings
+        on claim_years.metric_kind = 'rank'
+        and rankings.indicator = claim_years.metric_indicator
+        and rankings.country_iso3 = claim_years.metric_country
+        and rankings.is_forecast = false
+),
+durations as (
+    select
+        claim_years.claim_id,
+        case
+            when claim_years.metric_to_date similar to '[0-9]{4}'
+                then cast(claim_years.metric_to_date as integer) - year(starts.event_date)
+            when claim_years.unit = 'weeks'
+                then date_diff('day', starts.event_date, coalesce(ends.event_date, try_cast(claim_years.metric_to_date as date))) / 7.0
+            else date_diff('day', starts.event_date, coalesce(ends.event_date, try_cast(claim_years.metric_to_date as date))) / 365.25
+        end as observed,
+        starts.date_text || ' to ' || coalesce(ends.date_text, claim_years.metric_to_date) as observed_period
+    from claim_years
+    join events as starts on starts.event_id = claim_years.metric_from_event
+    left join events as ends on ends.event_id = claim_years.metric_to_event
+    where claim_years.metric_kind = 'duration'
+      and (claim_years.metric_to_event is null or ends.event_id is not null)
+),
 observed as (
     select
-        claims.*,
-        case claims.metric_kind
-            when 'indicator' then indicators.value
-            when 'rank' then rankings.rank
+        claim_years.*,
+        case claim_years.metric_kind
             when 'sql' then claim_queries.observed
+            when 'duration' then durations.observed
+            else at_period.value
         end as observed,
-        case claims.metric_kind
-            when 'indicator' then indicators.source || ' ' || indicators.indicator
-            when 'rank' then 'imf_datamapper ' || claims.metric_indicator || ' world rank'
+        at_period.out_of,
+        case claim_years.metric_kind
+            when 'duration' then durations.observed_period
+            when 'none' then null
+            else claim_years.period
+        end as observed_period,
+        case claim_years.metric_kind
+            when 'indicator' then case claim_years.metric_source when 'worldbank' then 'World Bank WDI' else 'IMF WEO' end
+                || ' ' || claim_years.metric_indicator
+            when 'rank' then 'IMF WEO ' || claim_years.metric_indicator || ', world rank'
             when 'sql' then claim_queries.source
-        end as observed_source,
-        case claims.metric_kind
-            when 'indicator' then indicators.source_updated
-            when 'rank' then rankings.source_updated
+            when 'duration' then 'the curated timeline (data/events.yaml)'
+        end as source,
+        case claim_years.metric_kind
             when 'sql' then claim_queries.vintage
-        end as observed_vintage,
-        case when claims.tolerance_kind = 'relative' then claims.tolerance * abs(claims.claimed) else claims.tolerance end
-            as allowed_difference
-    from claims
-    left join indicators
-        on claims.metric_kind = 'indicator'
-        and indicators.source = claims.metric_source
-        and indicators.indicator = claims.metric_indicator
-        and indicators.country_iso3 = claims.metric_country
-        and indicators.period = claims.period
-    left join rankings
-        on claims.metric_kind = 'rank'
-        and rankings.indicator = claims.metric_indicator
-        and rankings.country_iso3 = claims.metric_country
-        and cast(rankings.year as varchar) = claims.period
-    left join claim_queries on claim_queries.claim_id = claims.claim_id
+            else at_period.vintage
+        end as vintage,
+        claim_queries.reading as sql_reading,
+        coalesce(claim_queries.position, 1) as position,
+        claim_queries.reason as sql_reason
+    from claim_years
+    left join series as at_period
+        on at_period.claim_id = claim_years.claim_id and at_period.year = claim_years.claim_year
+    left join claim_queries on claim_queries.claim_id = claim_years.claim_id
+    left join durations on durations.claim_id = claim_years.claim_id
 ),
-held_before as (
-    -- an earlier version of the same value that was within tolerance: the claim is outdated, not wrong
-    select distinct observed.claim_id
+measured as (
+    -- the difference as printed: places, years, weeks or percentage points, else per cent of the claim
+    select
+        *,
+        round(case difference_unit
+            when '%' then 100 * (observed - claimed) / nullif(abs(claimed), 0)
+            else observed - claimed
+        end, decimals) as difference,
+        case when tolerance_kind = 'relative' then 100 * tolerance else tolerance end as tolerance_value
     from observed
+),
+earlier as (
+    -- where the claim may have held before: earlier years of the series, and earlier vintages of its own year
+    select claim_id, year, value from series
+    union all
+    select claim_years.claim_id, claim_years.claim_year, versions.value
+    from claim_years
     join versions
-        on observed.metric_kind = 'indicator'
-        and versions.source = observed.metric_source
-        and versions.indicator = observed.metric_indicator
-        and versions.ref_area = observed.metric_country
-        and versions.period = observed.period
+        on claim_years.metric_kind = 'indicator'
+        and versions.source = claim_years.metric_source
+        and versions.indicator = claim_years.metric_indicator
+        and versions.ref_area = claim_years.metric_country
+        and versions.counterpart_area = ''
+        and versions.period = claim_years.period
         and versions.valid_to is not null
-    where abs(versions.value - observed.claimed) <= observed.allowed_difference
+),
+held as (
+    -- the latest of those in which the claim held (within tolerance, or past its bound)
+    select
+        measured.claim_id,
+        max(series.year) as held_for
+    from measured
+    join earlier as series
+        on series.claim_id = measured.claim_id
+        and (series.year < measured.claim_year or (series.year = measured.claim_year and measured.metric_kind = 'indicator'))
+    where case
+        when measured.bound = 'lower' then series.value > measured.claimed
+        when measured.bound = 'upper' then series.value < measured.claimed
+        when measured.difference_unit = '%'
+            then abs(round(100 * (series.value - measured.claimed) / nullif(abs(measured.claimed), 0), 1)) <= measured.tolerance_value
+        else abs(round(series.value - measured.claimed, measured.decimals)) <= measured.tolerance_value
+    end
+    group by measured.claim_id
 ),
 judged as (
     select
-        observed.claim_id,
-        observed.claim_text,
-        observed.period,
-        observed.claimed,
-        observed.unit,
-        observed.tolerance_kind,
-        observed.tolerance,
-        observed.named_source,
-        observed.metric_kind,
-        observed.observed,
-        observed.observed_source,
-        observed.observed_vintage,
-        observed.observed - observed.claimed as difference,
-        round(100 * (observed.observed - observed.claimed) / nullif(abs(observed.claimed), 0), 1) as difference_pct,
+        measured.*,
+        held.held_for,
         case
-            when observed.observed is null then 'unverifiable'
-            when abs(observed.observed - observed.claimed) <= observed.allowed_difference then 'supported'
-            when held_before.claim_id is not null then 'outdated'
+            when measured.bound = 'lower' then measured.observed > measured.claimed
+            when measured.bound = 'upper' then measured.observed < measured.claimed
+            else abs(measured.difference) <= measured.tolerance_value
+        end as is_within
+    from measured
+    left join held using (claim_id)
+),
+chosen as (
+    -- of several readings, the one under which the claim holds, else the first
+    select * from judged
+    qualify row_number() over (partition by claim_id order by coalesce(is_within, false) desc, position) = 1
+),
+worded as (
+    select
+        claim_id,
+        claim_text,
+        period,
+        claimed,
+        unit,
+        observed,
+        observed_period,
+        out_of,
+        source,
+        vintage,
+        difference,
+        difference_unit,
+        case
+            when bound = 'lower' then 'more than the claimed value'
+            when bound = 'upper' then 'less than the claimed value'
+            when difference_unit = 'places' and tolerance_value = 0 then 'exact rank'
+            when difference_unit = 'places' then 'within ±' || cast(tolerance_value as integer) || ' places'
+            when difference_unit = '%' then 'within ±' || round(tolerance_value, 1) || ' %'
+            when difference_unit = 'pt' then 'within ±' || round(tolerance_value, 1) || ' pt'
+            when difference_unit = 'ratio' then 'within ±' || round(tolerance_value, 2)
+            when tolerance_value = 0 then 'exact'
+            when tolerance_value = 1 then '±1 ' || rtrim(difference_unit, 's')
+            else '±' || round(tolerance_value, 1) || ' ' || difference_unit
+        end as tolerance_text,
+        tolerance_value,
+        bound,
+        case
+            when bound = 'lower' then 'a lower bound ("more than")'
+            when bound = 'upper' then 'an upper bound ("less than")'
+            else coalesce(sql_reading, 'as stated')
+        end as reading,
+        case
+            when observed is null then 'not checkable'
+            when is_within then 'supported'
+            when held_for is not null then 'outdated'
             else 'contradicted'
         end as verdict,
+        case when observed is not null and not is_within then held_for end as held_for,
         case
-            when observed.metric_kind = 'none' then observed.needs
-            when observed.observed is null and observed.metric_kind = 'indicator'
-                then 'no ' || observed.metric_source || ' ' || observed.metric_indicator || ' value for '
-                    || observed.metric_country || ' ' || observed.period || ' in the warehouse'
-            when observed.observed is null and observed.metric_kind = 'rank'
-                then 'no imf_datamapper ' || observed.metric_indicator || ' values for all economies in ' || observed.period
-            when observed.observed is null then 'the data ' || observed.metric_file || ' needs are not in the warehouse'
-        end as needs
-    from observed
-    left join held_before using (claim_id)
+            when metric_kind = 'none' then needs
+            when observed is null and metric_kind in ('indicator', 'rank')
+                then 'no actual ' || source || ' value for ' || metric_country || ' in ' || period || ' in the warehouse'
+            when observed is null and metric_kind = 'duration' then 'the curated timeline lacks one of the events the span needs'
+            when observed is null then coalesce(sql_reason, coalesce(source, 'the data') || ': no value for ' || period || ' in the warehouse')
+            when not is_within and held_for = claim_year then 'held in an earlier vintage of ' || period || ', not in the current one'
+            when not is_within and held_for is not null then 'held for ' || held_for || ', no longer for ' || period
+            when not is_within and metric_kind in ('indicator', 'rank')
+                then 'not within tolerance in ' || period || ' nor in any earlier year loaded'
+            when not is_within then 'outside the tolerance under every reading'
+        end as reason,
+        metric_kind,
+        named_source
+    from chosen
 )
-select * from judged;
-comment on view marts.claims_check is 'one row per claim of the seed article: claimed and observed value (with source and vintage), difference and verdict: supported, outdated, contradicted or unverifiable';
+select * from worded;
+comment on view marts.claims_check is 'one row per claim of the seed article: claimed and observed value (with period, source and vintage), the difference in the claim''s unit, the tolerance in words and the verdict that follows: supported, outdated (held for an earlier year), contradicted or not checkable';
 comment on column marts.claims_check.claim_id is 'claim identifier (data/claims.yaml)';
 comment on column marts.claims_check.claim_text is 'the claim, paraphrased';
 comment on column marts.claims_check.period is 'year or years the claim is about';
 comment on column marts.claims_check.claimed is 'value claimed, in unit';
 comment on column marts.claims_check.unit is 'unit of claimed and observed';
-comment on column marts.claims_check.tolerance_kind is 'relative or absolute';
-comment on column marts.claims_check.tolerance is 'allowed distance, as a share of the claim (relative) or in unit (absolute)';
+comment on column marts.claims_check.observed is 'value in the warehouse now (or as of the as_of variable); for durations, computed from the curated events';
+comment on column marts.claims_check.observed_period is 'the year observed, or for a duration the dates used (from to)';
+comment on column marts.claims_check.out_of is 'for ranks: how many economies were ranked that year';
+comment on column marts.claims_check.source is 'where the observed value comes from, in words';
+comment on column marts.claims_check.vintage is 'vintage of the observed value (World Bank lastupdated, WEO edition)';
+comment on column marts.claims_check.difference is 'observed minus claimed in difference_unit, rounded as printed';
+comment on column marts.claims_check.difference_unit is 'places (ranks), years or weeks (durations), pt (percentage points, for rates and shares), % (per cent of the claimed amount)';
+comment on column marts.claims_check.tolerance_text is 'how far the data may be from the claim and still support it, in words';
+comment on column marts.claims_check.tolerance_value is 'the tolerance in difference_unit';
+comment on column marts.claims_check.bound is 'lower or upper when the claim states a bound; null for a point value';
+comment on column marts.claims_check.reading is 'how the claim was read: as stated, a lower or upper bound, or the named reading (e.g. cumulative or average annual change) under which it holds, else the first';
+comment on column marts.claims_check.verdict is 'supported (within tolerance or past the bound), outdated (held for an earlier year only), contradicted, not checkable';
+comment on column marts.claims_check.held_for is 'for outdated: the latest earlier year in which the claim held';
+comment on column marts.claims_check.reason is 'why: what would be needed (not checkable), where it held (outdated), or that it never held';
+comment on column marts.claims_check.metric_kind is 'how it is observed: indicator, rank, sql, duration or none';
 comment on column marts.claims_check.named_source is 'the source the article names';
-comment on column marts.claims_check.metric_kind is 'how it is observed: indicator, rank, sql or none';
-comment on column marts.claims_check.observed is 'value in the warehouse now (or as of the as_of variable)';
-comment on column marts.claims_check.observed_source is 'source and indicator of the observed value';
-comment on column marts.claims_check.observed_vintage is 'vintage of the observed value (lastupdated, WEO edition)';
-comment on column marts.claims_check.difference is 'observed minus claimed, in unit';
-comment on column marts.claims_check.difference_pct is 'difference as % of the claimed value';
-comment on column marts.claims_check.verdict is 'supported (within tolerance), outdated (held for an earlier vintage only), contradicted, unverifiable (no data)';
-comment on column marts.claims_check.needs is 'for unverifiable claims: the data that would be needed';

@@ -6,20 +6,12 @@ with events as (
 pair as (
     select * from meta.pair
 ),
-trade as (
-    select * from marts.bilateral_trade
+trade_by_year as (
+    select * from marts.trade_totals
 ),
 gdp as (
-    select * from marts.indicators where source = 'imf_datamapper' and indicator = 'NGDPD'
-),
-trade_by_year as (
-    select
-        year,
-        -- each direction as its exporter reports it, else as its importer does
-        sum(coalesce(exports_fob_usd, imports_cif_usd)) as trade_usd,
-        count(coalesce(exports_fob_usd, imports_cif_usd)) as directions_reported
-    from trade
-    group by year
+    -- actual values only: an event's year that the WEO still projects shows no GDP
+    select * from marts.indicators where source = 'imf_datamapper' and indicator = 'NGDPD' and is_forecast = false
 ),
 placed as (
     select
@@ -33,6 +25,8 @@ placed as (
         events.category,
         events.is_key,
         events.sources,
+        list_filter(cast(json_extract_string(events.sources, '$[*].url') as varchar[]), lambda url: url like 'https://%')[1]
+            as source_url,
         events.date_note,
         trade_by_year.trade_usd,
         trade_by_year.directions_reported,
@@ -59,6 +53,7 @@ comment on column marts.timeline.summary is 'summary in our own words';
 comment on column marts.timeline.category is 'event category';
 comment on column marts.timeline.is_key is 'landmark event';
 comment on column marts.timeline.sources is 'list of {title, publisher, url}';
+comment on column marts.timeline.source_url is 'the first web address among its sources';
 comment on column marts.timeline.date_note is 'date disagreement between sources, when any';
 comment on column marts.timeline.trade_usd is 'goods trade between the pair that year, both directions, USD (IMF IMTS)';
 comment on column marts.timeline.directions_reported is 'how many of the two directions have a figure that year (0-2)';

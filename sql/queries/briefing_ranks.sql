@@ -16,6 +16,9 @@ select
     value,
     rank,
     out_of,
+    rank_in_both,
+    previous_rank_in_both,
+    out_of_both,
     source_updated,
     recency
 from ranked

@@ -1,16 +1,24 @@
--- one row per claim with its verdict: contradicted first, then outdated, supported, unverifiable
+-- one row per claim with its verdict: contradicted first, then outdated, supported, not checkable
 select
-    claim_id,
+    claim_id as id,
     claim_text,
     period,
     claimed,
     unit,
     observed,
-    observed_source,
-    observed_vintage,
-    difference_pct,
+    observed_period,
+    out_of,
+    source,
+    vintage,
+    difference,
+    difference_unit,
+    tolerance_text,
+    tolerance_value,
+    bound,
+    reading,
     verdict,
-    needs,
+    held_for,
+    reason,
     metric_kind,
     named_source
 from marts.claims_check
