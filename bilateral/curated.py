@@ -21,7 +21,7 @@ from bilateral.paths import data_dir, project_root
 CATEGORIES = ("diplomacy", "trade", "security", "culture", "science", "migration", "energy", "politics", "space", "tourism")
 PRECISIONS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-METRIC_KINDS = ("indicator", "rank", "sql", "duration", "none")
+METRIC_KINDS = ("indicator", "rank", "partner", "products", "sql", "duration", "none")
 BOUNDS = ("lower", "upper")  # "more than" / "at least" is a lower bound, "less than" an upper one
 DURATION_UNITS = ("years", "weeks")
 INDICATOR_SOURCES = ("worldbank", "imf_datamapper")
@@ -204,6 +204,7 @@ def claims(path: Path | None = None) -> pd.DataFrame:
                 **_metric(check, row.value.get("metric")),
                 "bound": None if row.value.get("bound") is None else check.choice(row.value.get("bound"), "bound", BOUNDS),
                 **_duration(check, row.value.get("metric"), check.text("unit")),
+                **_trade_partner(check, row.value.get("metric")),
             }
         )
     return pd.DataFrame(records)
@@ -218,7 +219,7 @@ def _tolerance(check: _Checker, tolerance) -> tuple[str, float]:
 
 def _metric(check: _Checker, metric) -> dict:
     if not isinstance(metric, dict):
-        raise check.fail("metric", "must be a mapping with a kind: indicator, rank, sql, duration or none")
+        raise check.fail("metric", f"must be a mapping with a kind: {', '.join(METRIC_KINDS)}")
     kind = check.choice(metric.get("kind"), "metric.kind", METRIC_KINDS)
     found = {"metric_kind": kind, "metric_source": None, "metric_indicator": None, "metric_country": None, "metric_file": None,
              "needs": None, "metric_readings": None}
@@ -230,10 +231,12 @@ def _metric(check: _Checker, metric) -> dict:
             check.choice(indicator, "metric.indicator", RANKED)
         elif not isinstance(indicator, str) or not indicator:
             raise check.fail("metric.indicator", "must name the indicator code")
+        found["metric_indicator"] = indicator
+    if kind in ("indicator", "rank", "partner", "products"):  # for partner and products: the reporter
         country = metric.get("country")
         if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{3}", country):
             raise check.fail("metric.country", f"must be an ISO alpha-3 code like MEX, found {country!r}")
-        found.update(metric_indicator=indicator, metric_country=country)
+        found["metric_country"] = country
     if kind == "sql":
         readings = _readings(check, metric)
         found["metric_file"] = readings[0]["file"]
@@ -260,6 +263,28 @@ def _readings(check: _Checker, metric: dict) -> list[dict]:
             raise check.fail("metric.file", f"must name an existing file under sql/claims/, found {file!r}")
         readings.append({"reading": str(name), "file": file})
     return readings
+
+
+def _trade_partner(check: _Checker, metric: dict) -> dict:
+    """For partner and products claims: the partner, and for products the flow and chapters named."""
+    found = {"metric_partner": None, "metric_flow": None, "metric_chapters": None, "metric_top": None}
+    kind = metric.get("kind")
+    if kind not in ("partner", "products"):
+        return found
+    partner = metric.get("partner")
+    if not isinstance(partner, str) or not re.fullmatch(r"[A-Z]{3}", partner):
+        raise check.fail("metric.partner", f"must be an ISO alpha-3 code like RUS, found {partner!r}")
+    found["metric_partner"] = partner
+    if kind == "products":
+        found["metric_flow"] = check.choice(metric.get("flow"), "metric.flow", ("X", "M"))
+        chapters = metric.get("chapters")
+        if not isinstance(chapters, list) or not chapters or not all(re.fullmatch(r"\d{2}", str(c)) for c in chapters):
+            raise check.fail("metric.chapters", f"must list two-digit HS chapters like [\"31\", \"72\"], found {chapters!r}")
+        top = metric.get("top")
+        if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= 97:
+            raise check.fail("metric.top", f"must be a whole number of chapters from 1 to 97, found {top!r}")
+        found.update(metric_chapters=[str(chapter) for chapter in chapters], metric_top=top)
+    return found
 
 
 def _duration(check: _Checker, metric: dict, unit: str) -> dict:

@@ -112,3 +112,55 @@ def test_a_claim_with_two_readings_names_the_one_that_holds(settings, fake, expo
         row = analyst.query(connection, queries.text("claims")).records()
     growth = next(claim for claim in row if claim["id"] == "trade-growth-1995-2021")
     assert (growth["reading"], growth["verdict"], growth["difference"]) == (reading, "supported", 0.0)
+
+
+# Synthetic: the recordings hold only the pair's flows with each other, so partner ranks are not checkable
+# there. These tests give the fake a whole partner list of their own for Mexico in 2021 and 2022.
+def give_mexico_partners(fake, year, ranks):
+    """Sixty partner economies, the largest first; `ranks` places named partners at those ranks."""
+    import pycountry
+
+    others = [country.alpha_3 for country in pycountry.countries if country.alpha_3 not in {"MEX", *ranks}]
+    order = others[: 60 - len(ranks)]
+    for code, rank in sorted(ranks.items(), key=lambda item: item[1]):
+        order.insert(rank - 1, code)
+    for position, code in enumerate(order):
+        value = 800e9 / (position + 1)  # the largest 800 billion, each next one smaller
+        fake.set_imts_value("MEX", "XG_FOB_USD", code, year, value / 2)
+        fake.set_imts_value("MEX", "MG_CIF_USD", code, year, value / 2)
+
+
+def test_partner_ranks_and_amounts_get_verdicts_when_every_partner_is_there(settings, fake):
+    from bilateral import refresh
+    from bilateral.config import load_config
+
+    give_mexico_partners(fake, 2021, {"RUS": 44})
+    give_mexico_partners(fake, 2022, {"USA": 1})
+    config = load_config(settings)
+    refresh.run_once(config)
+    with analyst.connect(config) as connection:
+        rows = {row["id"]: row for row in analyst.query(connection, queries.text("claims")).records()}
+    russia = rows["russia-rank-among-mexico-partners"]
+    assert (russia["observed"], russia["out_of"], russia["verdict"]) == (44, 60, "supported")
+    assert rows["us-mexico-largest-trading-partner"]["verdict"] == "supported"
+    united_states = rows["us-mexico-trade-over-700bn"]  # 800 billion: past the lower bound
+    assert (united_states["observed"], united_states["verdict"]) == (800e9, "supported")
+
+
+def test_what_each_side_sells_is_checked_on_the_hs_chapters(claims):
+    # on tests/fixtures/comtrade, invented numbers in the real wire shape (see its README)
+    mexico = claims["mexico-exports-to-russia-products"]
+    assert (mexico["observed"], mexico["tolerance_text"], mexico["verdict"]) == (3, "each named chapter among the 10 largest", "supported")
+
+
+def test_without_comtrade_data_the_product_claims_say_why(settings, fake):
+    from bilateral import refresh
+    from bilateral.config import load_config
+
+    fake.serve_recordings_only()
+    config = load_config(settings)
+    refresh.run_once(config)
+    with analyst.connect(config) as connection:
+        rows = {row["id"]: row for row in analyst.query(connection, queries.text("claims")).records()}
+    russia = rows["russia-exports-to-mexico-products"]
+    assert (russia["verdict"], russia["reason"]) == ("not checkable", "UN Comtrade holds no HS chapters of MEX imports from RUS for 2021")

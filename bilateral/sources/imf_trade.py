@@ -33,8 +33,8 @@ def headers(settings: SourceConfig) -> dict[str, str]:
 
 def requests_for(config: Config) -> list[Request]:
     settings = config.sources[NAME]
-    pair = "+".join(config.pair)
-    key = f"{pair}.{'+'.join(settings.indicators)}.{pair}.A"
+    # each side's trade with every counterpart: the pair's own flows, and what ranks the partners
+    key = f"{'+'.join(config.pair)}.{'+'.join(settings.indicators)}.*.A"
     return [
         Request(source=NAME, kind="metadata", url=f"{settings.base_url}/{STRUCTURE}"),
         Request(
@@ -67,8 +67,8 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, fact
         structure = _structure(structures, dataset.get("structure", 0), url)
         observations.extend(_dataset_rows(dataset, structure, url, vintage, f"dataSets[{position}]"))
     pair = set(request.context.get("pair", ()))
-    # a key like MEX+RUS.X.RUS+MEX also matches MEX->MEX and RUS->RUS (empty); keep the pair's flows
-    wanted = [row for row in observations if not pair or (row["ref_area"] in pair and row["counterpart_area"] in pair)]
+    # the reporters asked for, with any counterpart but themselves
+    wanted = [row for row in observations if (not pair or row["ref_area"] in pair) and row["counterpart_area"] != row["ref_area"]]
     return parsed(wanted, published=prepared or released, problems=[problem] if problem else [])
 
 

@@ -1,8 +1,14 @@
 -- one row per year and direction of goods trade between the pair, as each side reports it
 create or replace view marts.bilateral_trade as
-with flows as (
-    select * from staging.observations
-    where source = 'imf_trade' and indicator in ('XG_FOB_USD', 'MG_CIF_USD')
+with pair as (
+    select [country_a, country_b] as countries from meta.pair
+),
+flows as (
+    -- the pair's flows with each other; their trade with other partners is in marts.partner_trade
+    select observations.* from staging.observations as observations, pair
+    where observations.source = 'imf_trade' and observations.indicator in ('XG_FOB_USD', 'MG_CIF_USD')
+      and list_contains(pair.countries, observations.ref_area)
+      and list_contains(pair.countries, observations.counterpart_area)
 ),
 exports_reported as (
     select ref_area as exporter_iso3, counterpart_area as importer_iso3, year, value as exports_fob_usd

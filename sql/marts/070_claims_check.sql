@@ -10,6 +10,12 @@ indicators as (
 rankings as (
     select * from marts.rankings
 ),
+partner_trade as (
+    select * from marts.partner_trade
+),
+trade_products as (
+    select * from marts.trade_products
+),
 claim_queries as (
     select * from staging.claim_sql_observations
 ),
@@ -28,9 +34,10 @@ claim_years as (
             when unit in ('years', 'weeks') then unit
             when unit = '%' then 'pt'
             when unit = 'ratio' then 'ratio'
+            when unit = 'chapters' then 'chapters'
             else '%'
         end as difference_unit,
-        case unit when 'rank' then 0 when 'ratio' then 2 else 1 end as decimals
+        case unit when 'rank' then 0 when 'chapters' then 0 when 'ratio' then 2 else 1 end as decimals
     from claims
 ),
 -- every year of the claim's series, actual values only: where the claim may have held
@@ -52,6 +59,41 @@ series as (
         and rankings.indicator = claim_years.metric_indicator
         and rankings.country_iso3 = claim_years.metric_country
         and rankings.is_forecast = false
+    union all
+    -- a partner's rank counts only when the reporter's partners are all there (at least 50 economies)
+    select claim_years.claim_id, partner_trade.year,
+           case when claim_years.unit = 'rank' then partner_trade.trade_rank else partner_trade.trade_usd end,
+           partner_trade.partners_ranked, partner_trade.source_updated
+    from claim_years
+    join partner_trade
+        on claim_years.metric_kind = 'partner'
+        and partner_trade.reporter_iso3 = claim_years.metric_country
+        and partner_trade.partner_code = claim_years.metric_partner
+    where claim_years.unit <> 'rank' or partner_trade.partners_ranked >= 50
+    union all
+    -- how many of the chapters the claim names are among the reporter's largest that year
+    select claim_years.claim_id, trade_products.year,
+           count(*) filter (where list_contains(claim_years.metric_chapters, trade_products.hs_chapter)
+                            and trade_products.chapter_rank <= claim_years.metric_top),
+           cast(count(*) as integer), cast(null as varchar)
+    from claim_years
+    join trade_products
+        on claim_years.metric_kind = 'products'
+        and trade_products.reporter_iso3 = claim_years.metric_country
+        and trade_products.partner_iso3 = claim_years.metric_partner
+        and trade_products.flow = claim_years.metric_flow
+        and trade_products.hs_chapter <> 'TOTAL'
+    group by claim_years.claim_id, trade_products.year
+),
+partners_known as (
+    select
+        claim_years.claim_id,
+        max(partner_trade.partners_ranked) filter (where partner_trade.year = claim_years.claim_year) as partners_ranked
+    from claim_years
+    left join partner_trade
+        on partner_trade.reporter_iso3 = claim_years.metric_country
+    where claim_years.metric_kind = 'partner'
+    group by claim_years.claim_id
 ),
 durations as (
     select
@@ -88,6 +130,8 @@ observed as (
             when 'indicator' then case claim_years.metric_source when 'worldbank' then 'World Bank WDI' else 'IMF WEO' end
                 || ' ' || claim_years.metric_indicator
             when 'rank' then 'IMF WEO ' || claim_years.metric_indicator || ', world rank'
+            when 'partner' then 'IMF IMTS, as ' || claim_years.metric_country || ' reports'
+            when 'products' then 'UN Comtrade HS chapters, as ' || claim_years.metric_country || ' reports'
             when 'sql' then claim_queries.source
             when 'duration' then 'the curated timeline (data/events.yaml)'
         end as source,
@@ -97,12 +141,14 @@ observed as (
         end as vintage,
         claim_queries.reading as sql_reading,
         coalesce(claim_queries.position, 1) as position,
-        claim_queries.reason as sql_reason
+        claim_queries.reason as sql_reason,
+        partners_known.partners_ranked
     from claim_years
     left join series as at_period
         on at_period.claim_id = claim_years.claim_id and at_period.year = claim_years.claim_year
     left join claim_queries on claim_queries.claim_id = claim_years.claim_id
     left join durations on durations.claim_id = claim_years.claim_id
+    left join partners_known on partners_known.claim_id = claim_years.claim_id
 ),
 measured as (
     -- the difference as printed: places, years, weeks or percentage points, else per cent of the claim
@@ -187,6 +233,7 @@ worded as (
             when difference_unit = '%' then 'within ±' || round(tolerance_value, 1) || ' %'
             when difference_unit = 'pt' then 'within ±' || round(tolerance_value, 1) || ' pt'
             when difference_unit = 'ratio' then 'within ±' || round(tolerance_value, 2)
+            when difference_unit = 'chapters' then 'each named chapter among the ' || metric_top || ' largest'
             when tolerance_value = 0 then 'exact'
             when tolerance_value = 1 then '±1 ' || rtrim(difference_unit, 's')
             else '±' || round(tolerance_value, 1) || ' ' || difference_unit
@@ -210,6 +257,15 @@ worded as (
             when observed is null and metric_kind in ('indicator', 'rank')
                 then 'no actual ' || source || ' value for ' || metric_country || ' in ' || period || ' in the warehouse'
             when observed is null and metric_kind = 'duration' then 'the curated timeline lacks one of the events the span needs'
+            when observed is null and metric_kind = 'partner' and unit = 'rank'
+                then 'IMF IMTS holds the trade of ' || metric_country || ' with ' || coalesce(partners_ranked, 0)
+                    || ' partner economies in ' || period || '; a rank needs all of them (at least 50)'
+            when observed is null and metric_kind = 'partner'
+                then 'IMF IMTS holds no ' || period || ' trade of ' || metric_country || ' with ' || metric_partner
+            when observed is null and metric_kind = 'products'
+                then 'UN Comtrade holds no HS chapters of ' || metric_country
+                    || case metric_flow when 'X' then ' exports to ' else ' imports from ' end
+                    || metric_partner || ' for ' || period
             when observed is null then coalesce(sql_reason, coalesce(source, 'the data') || ': no value for ' || period || ' in the warehouse')
             when not is_within and held_for = claim_year then 'held in an earlier vintage of ' || period || ', not in the current one'
             when not is_within and held_for is not null then 'held for ' || held_for || ', no longer for ' || period

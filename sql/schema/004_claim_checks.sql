@@ -8,7 +8,17 @@ comment on column core.claims.bound is 'lower for "more than", upper for "less t
 comment on column core.claims.metric_from_event is 'for duration: the event (core.events) the span starts at';
 comment on column core.claims.metric_to_event is 'for duration: the event it ends at';
 comment on column core.claims.metric_to_date is 'for duration: the day it ends at (YYYY-MM-DD), or the year an anniversary is counted to (YYYY)';
-comment on column core.claims.metric_kind is 'indicator (marts.indicators), rank (marts.rankings), sql (sql/claims), duration (between two curated events, or from one to a year), none (not checkable here)';
+comment on column core.claims.metric_kind is 'indicator (marts.indicators), rank (marts.rankings), partner (marts.partner_trade), products (marts.trade_products), sql (sql/claims), duration (between two curated events, or from one to a date), none (not checkable here)';
+
+-- claims on each side's partners (IMF IMTS, every counterpart) and on what it trades (UN Comtrade, HS chapters)
+alter table core.claims add column metric_partner varchar;
+alter table core.claims add column metric_flow varchar;
+alter table core.claims add column metric_chapters varchar[];
+alter table core.claims add column metric_top integer;
+comment on column core.claims.metric_partner is 'for partner and products: the partner economy (ISO alpha-3); metric_country is then the reporter';
+comment on column core.claims.metric_flow is 'for products: X (the reporter''s exports to the partner) or M (its imports from it)';
+comment on column core.claims.metric_chapters is 'for products: the HS chapters the claim names, two digits each';
+comment on column core.claims.metric_top is 'for products: how many of the largest chapters count as what a country mainly trades';
 
 -- a claim whose wording allows several readings is checked under each (sql/claims, one file per reading)
 alter table core.claims add column metric_readings varchar;
