@@ -811,6 +811,11 @@ class FakeAPI:
         with self._lock:
             self._comtrade.rows = []
 
+    def add_comtrade_rows(self, rows: list[dict]) -> None:
+        """Answer these Comtrade rows too (whole rows in the wire shape), until reset."""
+        with self._lock:
+            self._comtrade.rows.extend(rows)
+
     def set_weo_edition(self, source: str, last_modified: str) -> None:
         """What /indicators says of every indicator: its "source" (the edition) and "last-modified"."""
         with self._lock:

@@ -164,3 +164,22 @@ def test_without_comtrade_data_the_product_claims_say_why(settings, fake):
         rows = {row["id"]: row for row in analyst.query(connection, queries.text("claims")).records()}
     russia = rows["russia-exports-to-mexico-products"]
     assert (russia["verdict"], russia["reason"]) == ("not checkable", "UN Comtrade holds no HS chapters of MEX imports from RUS for 2021")
+
+
+def test_russias_share_of_mexican_fertiliser_imports_is_read_against_the_world(settings, fake):
+    # Synthetic: Mexico's 2021 fertiliser imports from the world, invented for this test (the Comtrade
+    # fixtures hold the pair's flows only): 612,874,302 USD from Russia (tests/fixtures/comtrade) of 2.5 billion.
+    from bilateral import refresh
+    from bilateral.config import load_config
+
+    fixture = json.loads((fake.fixtures / "comtrade" / "C_A_HS_484_643_2021.json").read_text())["data"]
+    from_russia = next(row for row in fixture if row["flowCode"] == "M" and row["cmdCode"] == "31")
+    from_world = {**from_russia, "partnerCode": 0, "partnerISO": "W00", "partnerDesc": "World",
+                  "cifvalue": 2_500_000_000.0, "primaryValue": 2_500_000_000.0}
+    fake.add_comtrade_rows([from_world])
+    config = load_config(settings)
+    refresh.run_once(config)
+    with analyst.connect(config) as connection:
+        rows = {row["id"]: row for row in analyst.query(connection, queries.text("claims")).records()}
+    share = rows["russia-key-fertiliser-supplier"]
+    assert (round(share["observed"], 1), share["reading"], share["verdict"]) == (24.5, 'a lower bound ("more than")', "supported")

@@ -19,6 +19,7 @@ from bilateral.sources import Parsed, Request, bounded, check_json, decode_json,
 NAME = "comtrade"
 DATASET = "HS"
 PREVIEW_CAP = 500
+WORLD = 0  # Comtrade's partner code for the world (partnerISO "W00")
 
 
 def headers(settings: SourceConfig) -> dict[str, str]:
@@ -29,8 +30,12 @@ def requests_for(config: Config) -> list[Request]:
     settings = config.sources[NAME]
     path = "data/v1/get/C/A/HS" if settings.key else "public/v1/preview/C/A/HS"
     last_year = min(config.end_year, dt.date.today().year - 1)
+    # each side's trade with the other, both flows; and each side's imports from the world (partner 0),
+    # the denominator of the other's share in a chapter (Russia's share of Mexico's fertilisers)
+    asked = [(reporter, m49(partner), "M,X") for reporter, partner in (config.pair, config.pair[::-1])]
+    asked += [(reporter, WORLD, "M") for reporter in config.pair]
     requests = []
-    for reporter, partner in (config.pair, config.pair[::-1]):
+    for reporter, partner_code, flows in asked:
         for year in range(last_year - settings.years + 1, last_year + 1):
             requests.append(
                 Request(
@@ -39,9 +44,9 @@ def requests_for(config: Config) -> list[Request]:
                     url=f"{settings.base_url}/{path}",
                     params={
                         "reporterCode": m49(reporter),
-                        "partnerCode": m49(partner),
+                        "partnerCode": partner_code,
                         "period": year,  # one period per call: the preview allows no more
-                        "flowCode": "M,X",
+                        "flowCode": flows,
                         "cmdCode": "AG2",  # every HS chapter (two-digit level)
                         # totals only: left out, the API adds breakdowns by second partner, customs procedure
                         # and mode of transport, rows that share one chapter's key with other values
