@@ -1,7 +1,9 @@
-"""SVG charts with matplotlib: one function per chart kind, readable in grey-scale print.
+"""SVG charts with matplotlib: one function per chart kind, readable by colour-blind readers and in grey.
 
-Countries differ by line style and marker as well as by shade, so a black-and-white
-copy still tells them apart; forecasts are drawn dashed and hollow.
+Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies; lines
+also differ by style and marker, so a black-and-white copy still tells them apart.
+Projections are drawn dashed and hollow, with their own legend entry. Axes name their
+unit, and tick labels are in that unit (US$ billion, not "2.5 k").
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-STYLES = (
-    {"color": "#1b1b1b", "linestyle": "-", "marker": "o"},
-    {"color": "#6b6b6b", "linestyle": "-", "marker": "s"},
-    {"color": "#2f5d8a", "linestyle": "-.", "marker": "^"},
-    {"color": "#9a9a9a", "linestyle": ":", "marker": "D"},
-    {"color": "#4d4d4d", "linestyle": (0, (5, 1, 1, 1)), "marker": "v"},
+STYLES = (  # Okabe-Ito colours
+    {"color": "#0072B2", "linestyle": "-", "marker": "o"},
+    {"color": "#D55E00", "linestyle": "-", "marker": "s"},
+    {"color": "#009E73", "linestyle": "-.", "marker": "^"},
+    {"color": "#CC79A7", "linestyle": ":", "marker": "D"},
+    {"color": "#000000", "linestyle": (0, (5, 1, 1, 1)), "marker": "v"},
 )
 matplotlib.rcParams.update(
     {
@@ -43,39 +45,35 @@ class Series:
     points: list[tuple[int, float, bool]]  # (year, value, is_forecast)
 
 
-def line_chart(series: list[Series], title: str, y_label: str, markers: list[tuple[int, str]] = ()) -> str:
-    """Lines over years; forecast points dashed and hollow; `markers` draw vertical lines with short labels."""
-    figure, axes = plt.subplots(figsize=(6.6, 2.9))
+def line_chart(series: list[Series], title: str, unit: str, markers: list[tuple[int, str]] = (), money: bool = False,
+               height: float = 2.9) -> str:
+    """Lines over years; projections dashed and hollow; `markers` draw vertical lines with short labels.
+
+    With `money`, values in US dollars are shown in millions or billions, whichever reads best.
+    """
+    scale, unit = _money_scale(series) if money else (1.0, unit)
+    figure, axes = plt.subplots(figsize=(6.6, height))
     for position, line in enumerate(series):
         style = STYLES[position % len(STYLES)]
-        actual = [(x, y) for x, y, forecast in line.points if not forecast]
-        forecast = [(x, y) for x, y, is_forecast in line.points if is_forecast]
+        actual = [(x, y / scale) for x, y, projected in line.points if not projected]
+        projected = [(x, y / scale) for x, y, is_projected in line.points if is_projected]
         if actual:
             # a marker every few years is enough to tell the lines apart in grey; each one costs the PDF renderer
             axes.plot(*zip(*actual), label=line.label, markersize=3, linewidth=1.4, markevery=_sparse(len(actual)), **style)
-        if forecast:
-            joined = actual[-1:] + forecast  # the dashed line starts where the actuals end
-            axes.plot(
-                *zip(*joined),
-                label=f"{line.label} (IMF forecast)" if not actual else None,
-                color=style["color"],
-                linestyle="--",
-                marker=style["marker"],
-                markersize=3,
-                markerfacecolor="white",
-                linewidth=1.1,
-            )
+        if projected:
+            joined = actual[-1:] + projected  # the dashed line starts where the actuals end
+            axes.plot(*zip(*joined), label=None if actual else line.label, color=style["color"], linestyle="--",
+                      marker=style["marker"], markersize=3, markerfacecolor="white", linewidth=1.1)
     for year, label in markers:
         # a short label (a number) on top; the caption under the chart says what it stands for
         axes.axvline(year, color="#b0b0b0", linewidth=0.6, zorder=0)
         axes.annotate(label, (year, 1.01), xycoords=("data", "axes fraction"), fontsize=6.5,
                       ha="center", va="bottom", color="#333333")
-    if any(forecast for line in series for _, _, forecast in line.points):
-        axes.plot([], [], color="#777777", linestyle="--", marker="o", markerfacecolor="white", markersize=3, label="IMF forecast")
+    if any(projected for line in series for _, _, projected in line.points):
+        axes.plot([], [], color="#555555", linestyle="--", marker="o", markerfacecolor="white", markersize=3, label="IMF projection")
     axes.set_title(title, loc="left", pad=12 if markers else 6)
-    axes.set_ylabel(y_label)
-    axes.set_xlabel("year")
-    axes.yaxis.set_major_formatter(FuncFormatter(_compact))
+    axes.set_ylabel(unit)
+    axes.yaxis.set_major_formatter(FuncFormatter(_plain))
     axes.grid(axis="y", color="#e3e3e3", linewidth=0.6)
     axes.legend(loc="best", fontsize=7, ncol=2)
     return _svg(figure)
@@ -85,17 +83,24 @@ def _sparse(points: int) -> int:
     return max(1, points // 8)
 
 
-def bar_chart(labels: list[str], values: list[float], title: str, x_label: str) -> str:
+def bar_chart(labels: list[str], values: list[float], title: str, unit: str, money: bool = False) -> str:
     """Horizontal bars, largest on top."""
+    scale, unit = _money_scale([Series("", [(0, value, False) for value in values])]) if money else (1.0, unit)
     figure, axes = plt.subplots(figsize=(6.6, 0.35 * max(len(labels), 3) + 0.8))
     positions = range(len(labels))[::-1]
-    axes.barh(list(positions), values, color="#5a5a5a", height=0.6)
+    axes.barh(list(positions), [value / scale for value in values], color=STYLES[0]["color"], height=0.6)
     axes.set_yticks(list(positions), labels=[_shorten(label) for label in labels])
     axes.set_title(title, loc="left")
-    axes.set_xlabel(x_label)
-    axes.xaxis.set_major_formatter(FuncFormatter(_compact))
+    axes.set_xlabel(unit)
+    axes.xaxis.set_major_formatter(FuncFormatter(_plain))
     axes.grid(axis="x", color="#e3e3e3", linewidth=0.6)
     return _svg(figure)
+
+
+def _money_scale(series: list[Series]) -> tuple[float, str]:
+    """US dollars in billions when the largest value reaches one, else in millions."""
+    largest = max((abs(y) for line in series for _, y, _ in line.points), default=0)
+    return (1e9, "US$ billion") if largest >= 1e9 else (1e6, "US$ million")
 
 
 def _svg(figure) -> str:
@@ -106,11 +111,10 @@ def _svg(figure) -> str:
     return buffer.getvalue()
 
 
-def _compact(value: float, _position=None) -> str:
-    for limit, suffix in ((1e12, " tn"), (1e9, " bn"), (1e6, " m"), (1e3, " k")):
-        if abs(value) >= limit:
-            return f"{value / limit:g}{suffix}"
-    return f"{value:g}"
+def _plain(value: float, _position=None) -> str:
+    """A tick label in the axis's own unit: thousands separated, a true minus sign."""
+    text = f"{abs(value):,.10g}"
+    return ("\u2212" + text) if value < 0 else text
 
 
 def _shorten(label: str, width: int = 48) -> str:

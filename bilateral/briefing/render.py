@@ -72,7 +72,8 @@ def pdf(document: str, target: Path) -> tuple[str, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        rendered.write_pdf(partial)
+        # PDF/UA: tagged structure, document language and title, for screen readers
+        rendered.write_pdf(partial, pdf_variant="pdf/ua-1")
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

@@ -19,7 +19,7 @@ ratio as (
     select
         max(case when country_iso3 = 'RUS' then value end)
             / nullif(max(case when country_iso3 = 'MEX' then value end), 0) as observed,
-        'IMF WEO NGDPD' as source,
+        'IMF WEO, GDP in current US dollars' as source,
         max(source_updated) as vintage,
         'IMF WEO has no actual 2023 GDP for both Russia and Mexico' as reason
     from gdp_2023

@@ -126,14 +126,15 @@ observed as (
             when 'none' then null
             else claim_years.period
         end as observed_period,
+        -- in words, as a reader reads it: the indicator by its name, never its code
         case claim_years.metric_kind
             when 'indicator' then case claim_years.metric_source when 'worldbank' then 'World Bank WDI' else 'IMF WEO' end
-                || ' ' || claim_years.metric_indicator
-            when 'rank' then 'IMF WEO ' || claim_years.metric_indicator || ', world rank'
+                || ', ' || coalesce(names.indicator_name, claim_years.metric_indicator)
+            when 'rank' then 'IMF WEO, world rank by ' || coalesce(names.indicator_name, claim_years.metric_indicator)
             when 'partner' then 'IMF IMTS, as ' || claim_years.metric_country || ' reports'
             when 'products' then 'UN Comtrade HS chapters, as ' || claim_years.metric_country || ' reports'
             when 'sql' then claim_queries.source
-            when 'duration' then 'the curated timeline (data/events.yaml)'
+            when 'duration' then 'the dated events of the timeline'
         end as source,
         case claim_years.metric_kind
             when 'sql' then claim_queries.vintage
@@ -149,6 +150,9 @@ observed as (
     left join claim_queries on claim_queries.claim_id = claim_years.claim_id
     left join durations on durations.claim_id = claim_years.claim_id
     left join partners_known on partners_known.claim_id = claim_years.claim_id
+    left join staging.indicators as names
+        on names.source = coalesce(claim_years.metric_source, 'imf_datamapper')
+        and names.indicator = claim_years.metric_indicator
 ),
 measured as (
     -- the difference as printed: places, years, weeks or percentage points, else per cent of the claim

@@ -11,12 +11,15 @@ with first_versions as (
     group by all
 )
 select
-    source,
-    indicator,
+    first_versions.source,
+    first_versions.indicator,
+    coalesce(any_value(names.indicator_name), first_versions.indicator) as indicator_name,
     count(*) as new_values,
     min(period) as first_period,
     max(period) as last_period
 from first_versions
+left join staging.indicators as names
+    on names.source = first_versions.source and names.indicator = first_versions.indicator
 where first_loaded_at > $since
-group by all
-order by source, indicator
+group by first_versions.source, first_versions.indicator
+order by first_versions.source, first_versions.indicator

@@ -1,9 +1,13 @@
--- the most recent briefing rendered before this one ($period), for "since the last briefing"
+-- the briefing to compare with ($period): the latest render of the period named by $since, else of the
+-- latest earlier period of the same kind (monthly or quarterly), whatever was rendered in between
 select
     period,
     as_of,
     figures
 from meta.briefings
-where period <> $period
-order by as_of desc, rendered_at desc
+where case
+    when $since is not null then period = $since
+    else period < $period and (period like '%-Q%') = ($period like '%-Q%')
+end
+order by period desc, rendered_at desc
 limit 1
