@@ -124,15 +124,16 @@ def refresh(config: ConfigOption = None) -> None:
 @app.command()
 def briefing(
     config: ConfigOption = None,
-    period: Annotated[Optional[str], typer.Option(help="YYYY-MM (monthly) or YYYY-Qn (quarterly); default: this month.")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Use the data as they stood at this date (YYYY-MM-DD).")] = None,
+    period: Annotated[Optional[str], typer.Option(help="YYYY-MM (monthly) or YYYY-Qn (quarterly); default: this month, or the --as-of day's.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Rebuild with the data as they stood on this day (YYYY-MM-DD), in a file of its own.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Compare with the briefing of this period (default: the previous period).")] = None,
 ) -> None:
-    """Render the PDF briefing from the published warehouse."""
+    """Render the PDF briefing from the published warehouse; each period and rebuild has its own file."""
     settings = load_config(config)
     _quiet_prefect()
     from flows.briefing import briefing_flow
 
-    pdf = briefing_flow(str(settings.path), period=period, as_of=as_of)
+    pdf = briefing_flow(str(settings.path), period=period, as_of=as_of, since=since)
     typer.echo(str(pdf))
 
 

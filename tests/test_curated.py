@@ -158,7 +158,7 @@ def test_verdicts_follow_the_data(tmp_path):
         "earlier-year": ("outdated", 2019, "held for 2019, no longer for 2020"),
         "revised": ("outdated", 2021, "held in an earlier vintage of 2021, not in the current one"),
         "outside": ("contradicted", None, "not within tolerance in 2019 nor in any earlier year loaded"),
-        "missing": ("not checkable", None, "no actual World Bank WDI NY.GDP.MKTP.CD value for MEX in 1999 in the warehouse"),
+        "missing": ("not checkable", None, "no actual World Bank WDI, NY.GDP.MKTP.CD value for MEX in 1999 in the warehouse"),
     }
 
 

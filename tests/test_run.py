@@ -42,7 +42,7 @@ def test_run_fills_the_warehouse_and_writes_the_briefing(settings, home):
     text = pdf_text(pdf)
     assert "Key figures" in text
     assert "1,856" in text  # IMF NGDPD Mexico 2024 (1856.366 billion USD in the recording), as printed
-    assert "IMF WEO (DataMapper), 2024; WEO 2025-10" in text
+    assert "2024 · IMF WEO, October 2025 edition" in text
 
 
 def test_second_run_adds_no_version_and_a_revision_adds_exactly_one(settings, home, fake):

@@ -116,7 +116,9 @@ class Briefing:
     claim_counts: dict
     changes: dict
     quality_flags: list[dict]
+    vintage: str
     figures: list[dict] = field(default_factory=list)
+    edition: str = ""  # "" for the period's briefing; "asof-YYYY-MM-DD" for a rebuild as the data stood then
 
 
 def parse_period(period: str | None, today: dt.date) -> tuple[str, dt.date, dt.date]:
@@ -174,6 +176,7 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
         claim_counts=_claim_counts(claims),
         changes=_changes(connection, pair, previous, events),
         quality_flags=_quality_flags(connection, list(config.countries)),
+        vintage=_vintage_summary(freshness, connection),
         figures=figures,
     )
     briefing.findings = findings.sentences(briefing)
@@ -421,6 +424,7 @@ def _claim_counts(claims: list[dict]) -> dict:
 def _quality_flags(connection, countries: list[str]) -> list[dict]:
     flags = _rows(connection, "briefing_data_quality", countries=countries)
     for flag in flags:
+        flag["source_name"] = SOURCE_NAMES.get(flag["source"], flag["source"])
         flag["value_text"] = wording.number(flag["value"], 2)
         flag["previous_text"] = wording.number(flag["previous_value"], 2)
     return flags
@@ -466,6 +470,15 @@ def _freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
             "licence": licence,
         })
     return rows
+
+
+def _vintage_summary(freshness: list[dict], connection) -> str:
+    """The data vintage of the whole briefing, for the archive index: each source's publisher stamp."""
+    editions = [row["source_updated"] for row in _rows(connection, "briefing_weo_editions") if row["source_updated"]]
+    parts = [f"{row['name']} {row['publisher_updated']}" for row in freshness if row["publisher_updated"] != "unknown"]
+    if editions:
+        parts.insert(0, f"IMF WEO {wording.edition_name(max(editions))}")
+    return "; ".join(parts) or "no data"
 
 
 def _weo_note(connection) -> str:

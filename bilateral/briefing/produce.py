@@ -27,29 +27,41 @@ class Rendered:
 def as_of_moment(config: Config, as_of: str | None) -> dt.datetime:
     """The data state to use: the end of the given day, or the latest load (so a re-render repeats itself)."""
     if as_of:
-        try:
-            day = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise BriefingError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
-        return dt.datetime.combine(day, dt.time.max, tzinfo=dt.timezone.utc)
+        return dt.datetime.combine(as_of_day(as_of), dt.time.max, tzinfo=dt.timezone.utc)
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
         loaded_at = connection.execute(queries.text("latest_load")).fetchone()[0]
     return loaded_at or dt.datetime.now(dt.timezone.utc)
 
 
-def build(config: Config, period: str | None, as_of: dt.datetime) -> context.Briefing:
-    label, start, end = context.parse_period(period, dt.date.today())
+def as_of_day(as_of: str) -> dt.date:
     try:
-        return _build(config, label, start, end, as_of)
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise BriefingError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
+
+
+def build(config: Config, period: str | None, as_of: dt.datetime, since: str | None = None,
+          rebuilt_as_of: dt.date | None = None) -> context.Briefing:
+    """The briefing for `period` (default: the month of the as-of day when rebuilding, else this month).
+
+    `rebuilt_as_of` marks an edition rebuilt as the data stood on an earlier day: it gets a file of its own.
+    """
+    label, start, end = context.parse_period(period, rebuilt_as_of or dt.date.today())
+    if since is not None:
+        context.parse_period(since, start)  # the same check, and the same one-line error
+    try:
+        briefing = _build(config, label, start, end, as_of, since)
     except duckdb.CatalogException:
         # a warehouse written by an earlier version lacks the newer views: bring it up to date once
         upgrade(config)
-        return _build(config, label, start, end, as_of)
+        briefing = _build(config, label, start, end, as_of, since)
+    briefing.edition = f"asof-{rebuilt_as_of.isoformat()}" if rebuilt_as_of else ""
+    return briefing
 
 
-def _build(config: Config, label: str, start: dt.date, end: dt.date, as_of: dt.datetime) -> context.Briefing:
+def _build(config: Config, label: str, start: dt.date, end: dt.date, as_of: dt.datetime, since: str | None) -> context.Briefing:
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
-        return context.build(connection, config, label, start, end, as_of)
+        return context.build(connection, config, label, start, end, as_of, since)
 
 
 def upgrade(config: Config) -> None:
@@ -58,12 +70,14 @@ def upgrade(config: Config) -> None:
         warehouse.publish(connection, config.snapshot_path)
 
 
-def pdf_path(config: Config, period: str) -> Path:
-    return config.briefings_dir / f"{period}_{config.pair_slug}.pdf"
+def pdf_path(config: Config, briefing: context.Briefing) -> Path:
+    """One file per edition: `2026-11_rus-mex.pdf`, or `2026-11_asof-2026-06-30_rus-mex.pdf` for a rebuild."""
+    parts = [briefing.period, briefing.edition, config.pair_slug]
+    return config.briefings_dir / ("_".join(part for part in parts if part) + ".pdf")
 
 
 def write(config: Config, briefing: context.Briefing) -> Rendered:
-    target = pdf_path(config, briefing.period)
+    target = pdf_path(config, briefing)
     sha256, pages = render.pdf(render.html(briefing), target)
     return Rendered(target, sha256, pages)
 
@@ -83,11 +97,12 @@ def record(config: Config, briefing: context.Briefing, as_of: dt.datetime, rende
                     "sha256": rendered.sha256,
                     "pages": rendered.pages,
                     "figures": json.dumps(figures, default=str),
+                    "vintage": briefing.vintage,
                 },
             )
         warehouse.publish(connection, config.snapshot_path)
         rows = connection.execute(queries.text("briefing_index")).fetchall()
-        columns = ("period", "as_of", "rendered_at", "path", "sha256", "pages")
+        columns = ("period", "as_of", "rendered_at", "path", "sha256", "pages", "vintage")
     index = config.briefings_dir / "index.html"
     partial = index.with_name(".index.html.part")
     partial.write_text(render.index([dict(zip(columns, row)) for row in rows]), encoding="utf-8")

@@ -8,7 +8,7 @@ select
     period,
     old_value,
     new_value,
-    unit,
+    revisions.unit,
     change_pct,
     revised_at
 from marts.revisions as revisions

@@ -1,3 +1,11 @@
 -- one briefing rendered; a re-render of the same period and as-of replaces its record
-insert or replace into meta.briefings
-values ($period, $as_of, $rendered_at, $path, $sha256, $pages, $figures)
+insert or replace into meta.briefings by name
+select
+    $period as period,
+    $as_of as as_of,
+    $rendered_at as rendered_at,
+    $path as path,
+    $sha256 as sha256,
+    $pages as pages,
+    $figures as figures,
+    $vintage as vintage
