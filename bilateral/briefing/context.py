@@ -402,6 +402,7 @@ def _claim_row(claim: dict) -> dict:
         "difference_text": "" if claim["difference"] is None else wording.signed(
             claim["difference"], {"places": 0, "chapters": 0, "ratio": 2}.get(claim["difference_unit"], 1),
             DIFFERENCE_UNITS.get(claim["difference_unit"], " " + claim["difference_unit"])),
+        "period_text": wording.with_written_dates(claim["observed_period"] or ""),
         "source_text": wording.with_country_names(claim["source"] or ""),
         "vintage_text": _vintage("", claim["vintage"]) if claim["vintage"] else "",
         "reason_text": wording.with_country_names(claim["reason"] or ""),

@@ -16,6 +16,7 @@ from babel import Locale
 
 MINUS = "\u2212"
 _CODE = re.compile(r"\b[A-Z]{3}\b")
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @functools.cache
@@ -77,6 +78,11 @@ def event_date(day: dt.date, precision: str) -> str:
     if precision == "month":
         return f"{day:%B %Y}"
     return f"{day.year}"
+
+
+def with_written_dates(text: str) -> str:
+    """ISO days in a sentence (1963-09-27) written out (27 September 1963)."""
+    return _ISO_DAY.sub(lambda match: event_date(dt.date.fromisoformat(match.group(0)), "day"), text)
 
 
 def moment(when: dt.datetime | None) -> str:

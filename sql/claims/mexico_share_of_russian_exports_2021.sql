@@ -10,7 +10,7 @@ share as (
             / nullif(max(exports_fob_usd) filter (where partner_code = 'G001'), 0) as observed,
         'IMF IMTS, as RUS reports' as source,
         max(source_updated) as vintage,
-        'IMF IMTS holds no 2021 exports of RUS to the world (G001) and to MEX both' as reason
+        'IMF IMTS holds no 2021 exports of RUS both to the world and to MEX' as reason
     from partners
 )
 select * from share
