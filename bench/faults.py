@@ -23,10 +23,10 @@ from pathlib import Path
 
 import duckdb
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the fake APIs live with the tests
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the test settings and fixtures
 
-from conftest import write_settings  # noqa: E402
-from fakeapi import FakeAPI  # noqa: E402
+from conftest import FIXTURES, write_settings  # noqa: E402
+from bilateral.replay import FakeAPI  # noqa: E402
 
 from bilateral import refresh, warehouse  # noqa: E402
 from bilateral.config import Config, load_config  # noqa: E402
@@ -277,7 +277,7 @@ def main() -> None:
     kinds: dict[str, Counter] = defaultdict(Counter)
     lost_in_all, corrupted_in_all, crashed = Counter(), Counter(), 0
     logging.disable(logging.WARNING)  # the retries' warnings; the summary says what happened
-    with FakeAPI() as fake, tempfile.TemporaryDirectory(prefix="bench-faults-") as scratch:
+    with FakeAPI(fixtures=FIXTURES) as fake, tempfile.TemporaryDirectory(prefix="bench-faults-") as scratch:
         clean = reference(Path(scratch) / "clean", fake)
         for number, batch in enumerate(batches(SCENARIOS)):
             try:

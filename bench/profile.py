@@ -42,11 +42,11 @@ def _served(options: argparse.Namespace, folder: Path) -> Iterator[tuple[Job, ob
     """The refresh job and the server it asks: the fake API over the recordings, or the synthetic World Bank."""
     home = str(folder / "home")
     if options.recorded:
-        from bench.recorded import FakeAPI, recordings_dir, write_settings
+        from bench.recorded import FIXTURES, FakeAPI, recordings_dir, write_settings
 
         if recordings_dir() is None:
             sys.exit("bench.profile: no recordings on this machine (set BILATERAL_RECORDINGS)")
-        with FakeAPI(recordings_dir()) as fake:
+        with FakeAPI(recordings_dir(), FIXTURES) as fake:
             yield job("refresh", settings=str(write_settings(folder, fake)), home=home), fake
         return
     from bench.scale import write_settings

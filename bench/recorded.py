@@ -12,9 +12,9 @@ from pathlib import Path
 
 from bench.measure import REPO, Warehouse, column, job, ratio, run_child, stats
 
-sys.path.insert(0, str(REPO / "tests"))  # fakeapi and conftest are plain modules of the test suite
-from conftest import NEEDS_RECORDINGS, write_settings  # noqa: E402
-from fakeapi import FakeAPI, Recorded, recordings_dir  # noqa: E402
+sys.path.insert(0, str(REPO / "tests"))  # conftest (the test settings) is a plain module of the test suite
+from conftest import FIXTURES, NEEDS_RECORDINGS, write_settings  # noqa: E402
+from bilateral.replay import FakeAPI, Recorded, recordings_dir  # noqa: E402
 
 REPLAYED_HEADERS = {"accept", "ocp-apim-subscription-key"}  # the ones a source sets; requests adds the rest
 
@@ -24,7 +24,7 @@ def measure(runs: int, folder: Path) -> tuple[dict, Warehouse | None]:
     found = recordings_dir()
     if found is None:
         return {"skipped": f"recorded pair not measured: {NEEDS_RECORDINGS}"}, None
-    with FakeAPI(found) as fake:
+    with FakeAPI(found, FIXTURES) as fake:
         settings = write_settings(folder, fake)
         refreshes = [_refresh_pair(fake, settings, folder, number) for number in range(runs)]
     filled = Warehouse(settings, folder / "home-0")

@@ -1,4 +1,4 @@
-"""Shared fixtures: the fake APIs over real HTTP, a configuration pointing at them, Prefect's test harness."""
+"""Shared fixtures: the replayed APIs over real HTTP, a configuration pointing at them, Prefect's test harness."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-from fakeapi import FakeAPI, recordings_dir  # noqa: E402  (Prefect settings above come first)
+from bilateral.replay import FakeAPI, recordings_dir  # noqa: E402  (Prefect settings above come first)
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-NEEDS_RECORDINGS = "the recorded API responses (../shared/recordings or $BILATERAL_RECORDINGS) are not on this machine"
+FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"  # comtrade/: invented numbers in the real wire shape
+NEEDS_RECORDINGS = "the recorded API responses (data/recordings or $BILATERAL_RECORDINGS) are missing"
 
 FAST_SETTINGS = """
 [pair]
@@ -80,7 +81,7 @@ def recordings() -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def fake_api(recordings) -> FakeAPI:
-    with FakeAPI(recordings) as fake:
+    with FakeAPI(recordings, FIXTURES) as fake:
         yield fake
 
 

@@ -12,14 +12,12 @@ import time
 import pytest
 import requests
 
-from fakeapi import FakeAPI, recordings_dir
+from bilateral.replay import FakeAPI, recordings_dir
+from conftest import FIXTURES
 
 RECORDINGS = recordings_dir()
 if RECORDINGS is None:
-    pytest.skip(
-        "no API recordings (set BILATERAL_RECORDINGS or place them at <repo>/../shared/recordings)",
-        allow_module_level=True,
-    )
+    pytest.skip("no API recordings (data/recordings or $BILATERAL_RECORDINGS)", allow_module_level=True)
 
 MANIFEST = json.loads((RECORDINGS / "MANIFEST.json").read_text())
 REAL_BASES = {
@@ -38,7 +36,7 @@ TIMEOUT = (2, 5)
 
 @pytest.fixture(scope="module")
 def server():
-    with FakeAPI() as fake:
+    with FakeAPI(RECORDINGS, FIXTURES) as fake:
         yield fake
 
 
@@ -483,7 +481,7 @@ def test_request_log_keeps_the_raw_path(fake, http):
 
 
 def test_stopped_fake_drops_kept_alive_connections(http):
-    fake = FakeAPI().start()
+    fake = FakeAPI(RECORDINGS, FIXTURES).start()
     url = gdp_url(fake, "MX", "&date=2021")
     assert get(http, url).status_code == 200
     fake.stop()
@@ -496,3 +494,13 @@ def test_recordings_dir_follows_the_environment(monkeypatch, tmp_path):
     assert recordings_dir() == tmp_path
     monkeypatch.setenv("BILATERAL_RECORDINGS", str(tmp_path / "absent"))
     assert recordings_dir() is None
+
+
+def test_the_bundled_recordings_are_the_bytes_they_were_recorded_as():
+    import hashlib
+
+    listed = dict(line.split("  ./")[::-1] for line in (RECORDINGS / "SHA256SUMS").read_text().splitlines())
+    present = {path.relative_to(RECORDINGS).as_posix() for path in RECORDINGS.rglob("*") if path.is_file()} - {"SHA256SUMS"}
+    assert set(listed) == present
+    for name, digest in listed.items():
+        assert hashlib.sha256((RECORDINGS / name).read_bytes()).hexdigest() == digest, name

@@ -1,7 +1,8 @@
-"""A fake of the four public APIs the project calls, served over real HTTP on 127.0.0.1.
+"""The four public APIs the project calls, replayed over real HTTP on 127.0.0.1.
 
-It answers from the recorded real responses (``shared/recordings``, see its README) and
-from the invented Comtrade fixtures in ``tests/fixtures/comtrade``, and it answers any
+It answers from the recorded real responses bundled in ``data/recordings`` (see its README;
+``bilateral demo`` and the tests use it), optionally from invented Comtrade fixtures (the
+tests' ``tests/fixtures/comtrade``), and it answers any
 query the real API would (any country order or code form, date range, page size, SDMX
 key), rebuilding each answer in the exact wire shape instead of replaying files byte for
 byte, so a client is never tuned to a handful of URLs.
@@ -38,17 +39,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-TESTS_DIR = pathlib.Path(__file__).resolve().parent
-FIXTURES_DIR = TESTS_DIR / "fixtures"
-
+from bilateral.paths import data_dir
 
 def recordings_dir() -> pathlib.Path | None:
-    """Where the recorded API responses are: $BILATERAL_RECORDINGS, else <repo>/../shared/recordings.
+    """Where the recorded API responses are: $BILATERAL_RECORDINGS, else the bundled data/recordings.
 
-    None when absent: the recordings exist beside the project in CI, not on a user's machine.
+    None when that folder is absent (a package installed without the project's data).
     """
     configured = os.environ.get("BILATERAL_RECORDINGS")
-    path = pathlib.Path(configured) if configured else TESTS_DIR.parent.parent / "shared" / "recordings"
+    path = pathlib.Path(configured) if configured else data_dir() / "recordings"
     return path if path.is_dir() else None
 
 
@@ -151,7 +150,7 @@ class WorldBank:
 
     def answer(self, parts: list[str], query: dict[str, str]) -> Reply | None:
         if query.get("format", "").lower() != "json":
-            return _text(404, "fakeapi: the World Bank fake answers only format=json (the real API sends XML)")
+            return _text(404, "replay: the World Bank fake answers only format=json (the real API sends XML)")
         try:
             per_page, page = int(query.get("per_page", 50)), int(query.get("page", 1))
         except ValueError:
@@ -525,8 +524,10 @@ class Comtrade:
         "motcode": "motCode",
     }
 
-    def __init__(self, folder: pathlib.Path) -> None:
-        self.rows = [row for path in sorted(folder.glob("*.json")) for row in json.loads(path.read_bytes())["data"]]
+    def __init__(self, folder: pathlib.Path | None) -> None:
+        # no Mexico-Russia Comtrade answer is recorded: rows come only from a folder of invented fixtures
+        files = sorted(folder.glob("*.json")) if folder else []
+        self.rows = [row for path in files for row in json.loads(path.read_bytes())["data"]]
         self.preview_limit = 500
         self.names: dict[str, str] = {}  # ISO3 -> a name that replaces reporterDesc / partnerDesc
 
@@ -688,14 +689,13 @@ class FakeAPI:
     Paths nobody recorded answer 404 with a short text, so a test notices unexpected calls.
     """
 
-    def __init__(self, recordings: pathlib.Path | None = None, fixtures: pathlib.Path = FIXTURES_DIR) -> None:
+    def __init__(self, recordings: pathlib.Path | None = None, fixtures: pathlib.Path | None = None) -> None:
+        """`fixtures`: a folder whose comtrade/ holds invented Comtrade answers; None serves the recordings alone."""
         found = recordings or recordings_dir()
         if found is None:
-            raise FileNotFoundError(
-                "fakeapi: no API recordings; set BILATERAL_RECORDINGS or place them at <repo>/../shared/recordings"
-            )
+            raise FileNotFoundError("replay: no API recordings; set BILATERAL_RECORDINGS or restore data/recordings")
         self.recordings = pathlib.Path(found)
-        self.fixtures = pathlib.Path(fixtures)
+        self.fixtures = pathlib.Path(fixtures) if fixtures else None
         self.requests: list[Recorded] = []
         self._lock = threading.RLock()  # handler threads and the test thread share the stores
         self._faults: list[_Fault] = []
@@ -710,7 +710,7 @@ class FakeAPI:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fakeapi", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="replay", daemon=True
         )
         self._thread.start()
         return self
@@ -855,12 +855,12 @@ class FakeAPI:
         Faults are consumed in the order they were added.
         """
         if kind not in FAULTS:
-            raise ValueError(f"fakeapi: unknown fault {kind!r}; known: {', '.join(FAULTS)}")
+            raise ValueError(f"replay: unknown fault {kind!r}; known: {', '.join(FAULTS)}")
         required, optional = FAULTS[kind]
         if not required <= options.keys() <= required | optional:
-            raise TypeError(f"fakeapi: fault {kind!r} takes {sorted(required | optional)}, got {sorted(options)}")
+            raise TypeError(f"replay: fault {kind!r} takes {sorted(required | optional)}, got {sorted(options)}")
         if times < 1:
-            raise ValueError("fakeapi: times must be at least 1")
+            raise ValueError("replay: times must be at least 1")
         with self._lock:
             self._faults.append(_Fault(kind, path_contains, times, options))
 
@@ -870,7 +870,7 @@ class FakeAPI:
         self._worldbank = WorldBank(self.recordings / "worldbank")
         self._datamapper = DataMapper(self.recordings / "imf_datamapper")
         self._sdmx = ImfSdmx(self.recordings / "imf_sdmx3")
-        self._comtrade = Comtrade(self.fixtures / "comtrade")
+        self._comtrade = Comtrade(self.fixtures / "comtrade" if self.fixtures else None)
 
     def _opened(self, connection: socket.socket) -> None:
         with self._lock:
@@ -915,9 +915,9 @@ class FakeAPI:
                 reply = self._answer(parts, query, handler.headers)
             except Exception:  # a bug in the fake: show it to the test rather than hang up
                 traceback.print_exc()
-                reply = _text(500, "fakeapi: internal error\n" + traceback.format_exc())
+                reply = _text(500, "replay: internal error\n" + traceback.format_exc())
             if reply is None:
-                reply = _text(404, f"fakeapi: nothing recorded answers GET {split.path}")
+                reply = _text(404, f"replay: nothing recorded answers GET {split.path}")
             fault = self._take_fault(raw_path, reply)
             if fault is not None:
                 reply = fault.edit(reply)
