@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench system-deps clean
+.PHONY: run demo test bench system-deps clean
 
 # installing is quiet on stdout, so `make bench > result.json` holds the JSON alone
 $(INSTALLED): pyproject.toml
@@ -16,6 +16,9 @@ $(INSTALLED): pyproject.toml
 
 run: $(INSTALLED)
 	$(BIN)/bilateral run
+
+demo: $(INSTALLED)
+	$(BIN)/bilateral demo
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

@@ -8,23 +8,29 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
+from typer._click import exceptions as usage  # typer bundles its own click: its errors, not the standalone package's
 
 from bilateral import __version__
 from bilateral.config import Config, load_config
 from bilateral.errors import BilateralError
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_CODES = (
+    "Exit status: 0 every source fine; 3 partial (some source failed or lacked metadata, the last good data are served);"
+    " 1 nothing could be done (nothing was ever loaded, or the command failed); 2 usage or configuration error."
+)
 
 app = typer.Typer(
-    help="Keep a country-pair briefing alive: refresh data, query it, render PDF briefings.",
-    no_args_is_help=True,
+    help="Keep a country-pair briefing alive: refresh data, query it, render PDF briefings.\n\n" + EXIT_CODES,
+    no_args_is_help=False,  # bare `bilateral` gets the one-line answer of main(), not a page of help
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -33,6 +39,9 @@ ConfigOption = Annotated[
     Optional[Path],
     typer.Option("--config", "-c", help="Configuration file (default: $BILATERAL_CONFIG or bilateral.toml).", show_default=False),
 ]
+PeriodOption = Annotated[Optional[str], typer.Option(help="YYYY-MM (monthly) or YYYY-Qn (quarterly); default: this month, or the --as-of day's.")]
+AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Rebuild with the data as they stood on this day (YYYY-MM-DD), in a file of its own.")]
+SinceOption = Annotated[Optional[str], typer.Option("--since", help="Compare with the briefing of this period (default: the previous period).")]
 
 
 class Format(str, Enum):
@@ -56,17 +65,24 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step, Prefect's too.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step of the project's own code.")] = False,
 ) -> None:
-    # the package's own progress on stderr; libraries (fontTools, WeasyPrint, httpx) only when they warn
+    # the package's own progress on stderr; libraries (fontTools, WeasyPrint, httpx) only when they fail
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
+        level=logging.ERROR,
         format="%(message)s" if not verbose else "%(asctime)s %(name)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
     logging.getLogger("bilateral").setLevel(logging.DEBUG if verbose else logging.INFO)
-    # retries are the HTTP client's business; a source that still fails is reported once, at the end
-    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose else logging.ERROR)
+    if not verbose:
+        warnings.filterwarnings("ignore")  # library deprecation notes are for developers, not for this terminal
+
+
+def _with_prefect() -> bool:
+    """Flows run as Prefect flow runs where a Prefect API is configured (PREFECT_API_URL, as under `serve` and in
+    docker compose), so they show in its UI; otherwise the same steps run in this process and a terminal never
+    waits for a temporary Prefect server to start."""
+    return bool(os.environ.get("PREFECT_API_URL"))
 
 
 def _refuse_if_writing(settings: Config) -> None:
@@ -80,61 +96,100 @@ def _refuse_if_writing(settings: Config) -> None:
 def _quiet_prefect() -> None:
     """Before Prefect is imported: no telemetry (offline it logs an error) and terse logs.
 
-    Source failures reach the terminal once, from this command; the flow's own warnings
-    would repeat them, and a flow that fails on a BilateralError (a refresh refused because
-    another one is writing) would print Prefect's traceback before main()'s one line.
+    Source failures reach the terminal once, from this command; the flow's own warnings would repeat them.
     """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    # without PREFECT_API_URL Prefect starts a temporary server and gives it 20 s; a first start
-    # (new database) took 18-24 s on a 2-core machine (bench), and then the command fails
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    if logging.getLogger().level > logging.DEBUG:
+    if logging.getLogger("bilateral").level > logging.DEBUG:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
-@app.command()
-def run(config: ConfigOption = None) -> None:
-    """Refresh every source, then render this period's briefing (exit 0 ok, 3 partial, 1 failed)."""
-    settings = load_config(config)
-    _refuse_if_writing(settings)
-    _quiet_prefect()
-    from flows.run import run_flow
+def _refreshed(settings: Config):
+    """One refresh: as a Prefect flow run when a Prefect API is configured, else in this process."""
+    if not _with_prefect():
+        from bilateral import refresh as pipeline
 
-    summary, pdf = run_flow(str(settings.path))
-    _report_failures(summary)
-    typer.echo(f"{_summary_line(summary)}; briefing {pdf}")
-    raise typer.Exit(EXIT_OK if summary.status == "ok" else EXIT_PARTIAL)
-
-
-@app.command()
-def refresh(config: ConfigOption = None) -> None:
-    """Fetch every enabled source and load what changed (exit 0 ok, 3 partial, 1 failed)."""
-    settings = load_config(config)
+        return pipeline.run_once(settings)
     _refuse_if_writing(settings)
     _quiet_prefect()
     from flows.refresh import refresh_flow
 
-    summary = refresh_flow(str(settings.path))
-    _report_failures(summary)
-    typer.echo(_summary_line(summary))
-    raise typer.Exit({"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(summary.status, EXIT_FAILED))
+    return refresh_flow(str(settings.path))
 
 
-@app.command()
-def briefing(
-    config: ConfigOption = None,
-    period: Annotated[Optional[str], typer.Option(help="YYYY-MM (monthly) or YYYY-Qn (quarterly); default: this month, or the --as-of day's.")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Rebuild with the data as they stood on this day (YYYY-MM-DD), in a file of its own.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Compare with the briefing of this period (default: the previous period).")] = None,
-) -> None:
-    """Render the PDF briefing from the published warehouse; each period and rebuild has its own file."""
-    settings = load_config(config)
+def _briefed(settings: Config, period: str | None, as_of: str | None, since: str | None) -> Path:
+    """One briefing: as a Prefect flow run when a Prefect API is configured, else in this process."""
+    if not _with_prefect():
+        from bilateral.briefing import produce
+
+        return produce.run_once(settings, period, as_of, since)[1].path
     _quiet_prefect()
     from flows.briefing import briefing_flow
 
-    pdf = briefing_flow(str(settings.path), period=period, as_of=as_of, since=since)
-    typer.echo(str(pdf))
+    return briefing_flow(str(settings.path), period=period, as_of=as_of, since=since)
+
+
+def _check_briefing_arguments(period: str | None, as_of: str | None, since: str | None) -> None:
+    """Periods and dates are checked before anything starts, so a typo costs nothing."""
+    import datetime as dt
+
+    from bilateral.periods import as_of_day, parse_period
+
+    day = as_of_day(as_of) if as_of else dt.date.today()
+    parse_period(period, day)
+    if since:
+        parse_period(since, day)
+
+
+def _exit_status(settings: Config, summary) -> int:
+    """0 ok; 3 partial, or failed while an earlier refresh's data are served; 1 when nothing was ever loaded."""
+    if summary.status == "ok":
+        return EXIT_OK
+    from bilateral import warehouse
+
+    return EXIT_PARTIAL if summary.status == "partial" or warehouse.ever_loaded(settings.snapshot_path) else EXIT_FAILED
+
+
+@app.command()
+def run(config: ConfigOption = None) -> None:
+    """Refresh every source, then render this period's briefing (exit 0 ok, 3 partial, 1 nothing loaded, 2 usage)."""
+    settings = load_config(config)
+    summary = _refreshed(settings)
+    _report_failures(summary)
+    pdf = _briefed(settings, None, None, None)
+    typer.echo(f"{_summary_line(summary)}; briefing {pdf}")
+    raise typer.Exit(_exit_status(settings, summary))
+
+
+@app.command()
+def refresh(config: ConfigOption = None) -> None:
+    """Fetch every enabled source and load what changed (exit 0 ok, 3 partial, 1 nothing loaded, 2 usage)."""
+    settings = load_config(config)
+    summary = _refreshed(settings)
+    _report_failures(summary)
+    typer.echo(_summary_line(summary))
+    raise typer.Exit(_exit_status(settings, summary))
+
+
+@app.command()
+def briefing(config: ConfigOption = None, period: PeriodOption = None, as_of: AsOfOption = None, since: SinceOption = None) -> None:
+    """Render the PDF briefing from the published warehouse; each period and rebuild has its own file."""
+    _check_briefing_arguments(period, as_of, since)
+    settings = load_config(config)
+    typer.echo(str(_briefed(settings, period, as_of, since)))
+
+
+@app.command()
+def demo(
+    home: Annotated[Path, typer.Option(help="Data directory of the demo, apart from the real one.")] = Path("var/demo"),
+    config: ConfigOption = None,
+) -> None:
+    """Replay the bundled recordings through the real pipeline, offline, and write a complete briefing."""
+    from bilateral import demo as replayed
+
+    summary, pdf = replayed.run(load_config(config), home)
+    typer.echo(f"{_summary_line(summary)}; demo briefing {pdf}")
+    raise typer.Exit(EXIT_OK if summary.status == "ok" else EXIT_PARTIAL)
 
 
 @app.command()
@@ -180,10 +235,10 @@ def sql(
 ) -> None:
     """Run read-only SQL: no writes, no other files, no extensions; a running refresh never blocks it."""
     from bilateral import analyst
-    from bilateral.errors import QueryError
+    from bilateral.errors import UsageError
 
     if (statement is None) == (file is None):
-        raise QueryError("give either a SQL statement or --file FILE")
+        raise UsageError("give either a SQL statement or --file FILE, e.g. bilateral sql \"select 1\"")
     text = statement if statement is not None else _read_sql(file)
     settings = load_config(config)
     with contextlib.closing(analyst.connect(settings)) as connection:
@@ -237,6 +292,11 @@ def events(
     config: ConfigOption = None,
 ) -> None:
     """List the curated events of the relationship, with the trade and GDP of their year."""
+    from bilateral.curated import CATEGORIES
+    from bilateral.errors import UsageError
+
+    if category is not None and category.lower() not in CATEGORIES:
+        raise UsageError(f"--category {category!r} is not a category; use one of: {', '.join(CATEGORIES)}")
     _print_query("events", form, config, since=since, category=category)
 
 
@@ -269,7 +329,7 @@ def _report_failures(summary) -> None:
 
 
 def main() -> None:
-    """Console entry point: package errors are one line and a non-zero exit, never a traceback."""
+    """Console entry point: every error is one line and an exit status, never a traceback."""
     try:
         code = app(standalone_mode=False)
     except BilateralError as error:
@@ -277,12 +337,35 @@ def main() -> None:
         sys.exit(error.exit_code)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except typer.Abort:
+    except usage.UsageError as error:
+        typer.echo(f"bilateral: {_usage_problem(error)}", err=True)
+        if error.ctx is not None:
+            typer.echo(f"{error.ctx.get_usage()} (see '{error.ctx.command_path} --help')", err=True)
+        sys.exit(EXIT_USAGE)
+    except (typer.Abort, usage.ClickException):
         typer.echo("bilateral: aborted", err=True)
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
         sys.exit(130)
-    except click.ClickException as error:  # usage errors: click's own message and exit 2
-        error.show()
-        sys.exit(error.exit_code)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _commands() -> list[str]:
+    return [command.name or command.callback.__name__ for command in app.registered_commands]
+
+
+def _usage_problem(error: usage.UsageError) -> str:
+    """The problem in one line, with the nearest valid word when the user mistyped one."""
+    import difflib
+
+    message = " ".join(error.format_message().split())
+    if isinstance(error, usage.BadParameter) and error.param is not None:
+        name = (error.param.opts or [error.param.name])[0]
+        message = f"{name}: {' '.join(error.message.split()).removeprefix('Value error, ')}"
+    if message == "Missing command.":
+        return f"a command is needed: {', '.join(_commands())}"
+    unknown = re.fullmatch(r"No such command '(.+)'\.", message)
+    if unknown:
+        nearest = difflib.get_close_matches(unknown.group(1), _commands(), n=1)
+        message += f" Did you mean '{nearest[0]}'?" if nearest else f" Commands: {', '.join(_commands())}."
+    return message

@@ -7,8 +7,16 @@ class BilateralError(Exception):
     exit_code = 1
 
 
+class UsageError(BilateralError):
+    """A command was given an argument it cannot take (a period, a date, a category)."""
+
+    exit_code = 2
+
+
 class ConfigError(BilateralError):
     """A configuration file or environment value is missing or not allowed."""
+
+    exit_code = 2
 
 
 class SourceError(BilateralError):

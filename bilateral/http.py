@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from bilateral import __version__
@@ -44,6 +44,15 @@ class Response:
     fetched_at: dt.datetime
 
 
+class _Retry(Retry):
+    """urllib3's Retry, except that a host name that does not resolve fails at once: offline, asking again only waits."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if isinstance(error, NameResolutionError):
+            raise MaxRetryError(_pool, url, error)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 class HttpClient:
     """A keep-alive session for one source, spaced at least `min_interval_s` apart."""
 
@@ -67,7 +76,7 @@ class HttpClient:
         self.session.mount("https://", adapter)
 
     def _retry(self) -> Retry:
-        return Retry(
+        return _Retry(
             total=self.settings.retries,
             status_forcelist=RETRY_STATUSES,
             allowed_methods=frozenset({"GET"}),

@@ -166,6 +166,14 @@ def known_fetches(path: Path) -> dict[str, str]:
         return {}
 
 
+def ever_loaded(path: Path) -> bool:
+    """Whether any refresh has loaded a source into the published snapshot."""
+    if not path.exists():
+        return False
+    with contextlib.closing(reader(path)) as connection:
+        return bool(connection.execute(queries.text("ever_loaded")).fetchone()[0])
+
+
 def revisions_of_run(path: Path, run_id: str) -> list[dict]:
     """The values a run revised, old and new, from the published snapshot."""
     with contextlib.closing(reader(path)) as connection:

@@ -12,6 +12,7 @@ from prefect.cache_policies import NONE
 from bilateral.briefing import produce
 from bilateral.briefing.context import Briefing
 from bilateral.config import Config, load_config
+from bilateral.periods import as_of_day
 from bilateral.summaries import briefing_markdown
 
 
@@ -36,7 +37,7 @@ def briefing_flow(config_path: str | None = None, period: str | None = None, as_
                   since: str | None = None) -> Path:
     config = load_config(config_path)
     moment = produce.as_of_moment(config, as_of)
-    briefing = build_context(config, period, moment, since, produce.as_of_day(as_of) if as_of else None)
+    briefing = build_context(config, period, moment, since, as_of_day(as_of) if as_of else None)
     rendered = render_pdf(config, briefing)
     record_briefing(config, briefing, moment, rendered)
     create_markdown_artifact(markdown=briefing_markdown(briefing, rendered.path), key="briefing-key-figures")

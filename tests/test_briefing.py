@@ -10,9 +10,10 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from bilateral import refresh, warehouse
-from bilateral.briefing import context, produce, render
+from bilateral.briefing import produce, render
 from bilateral.config import load_config
-from bilateral.errors import BriefingError
+from bilateral.errors import UsageError
+from bilateral.periods import as_of_day, parse_period
 from bilateral.paths import reports_dir
 
 
@@ -22,7 +23,7 @@ def pdf_text(path):
 
 def brief(config, period="2026-11", as_of=None, since=None):
     moment = produce.as_of_moment(config, as_of)
-    briefing = produce.build(config, period, moment, since, produce.as_of_day(as_of) if as_of else None)
+    briefing = produce.build(config, period, moment, since, as_of_day(as_of) if as_of else None)
     rendered = produce.write(config, briefing)
     produce.record(config, briefing, moment, rendered)
     return briefing, rendered
@@ -90,13 +91,13 @@ def test_as_of_before_a_revision_shows_the_old_value_and_the_next_briefing_lists
      ("2024-02", ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)))],
 )
 def test_periods_monthly_and_quarterly(period, expected):
-    assert context.parse_period(period, dt.date(2026, 11, 27)) == expected
+    assert parse_period(period, dt.date(2026, 11, 27)) == expected
 
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "November"])
 def test_bad_period_is_one_clear_error(period):
-    with pytest.raises(BriefingError, match="expected YYYY-MM"):
-        context.parse_period(period, dt.date(2026, 11, 27))
+    with pytest.raises(UsageError, match="expected YYYY-MM"):
+        parse_period(period, dt.date(2026, 11, 27))
 
 
 def fetcher():

@@ -70,7 +70,7 @@ def test_cli_prints_one_line_and_exits_non_zero_for_a_bad_config(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text((REPO / "bilateral.toml").read_text().replace("start = 1990", "start = 'soon'"))
     done = subprocess.run([sys.executable, "-m", "bilateral", "refresh", "--config", str(path)], capture_output=True, text=True)
-    assert done.returncode == 1
+    assert done.returncode == 2  # a configuration error
     assert done.stderr.strip().count("\n") == 0
     assert done.stderr.startswith("bilateral: ") and "years.start" in done.stderr
     assert "Traceback" not in done.stderr

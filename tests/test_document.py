@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from bilateral import refresh
 from bilateral.briefing import produce
 from bilateral.config import load_config
+from bilateral.periods import as_of_day
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "fixtures", "golden", "page1.txt")
 APPENDIX = "Appendix: sources and methods"
@@ -121,7 +122,7 @@ def test_a_rebuild_as_of_a_day_has_a_file_of_its_own(recorded):
     config, rendered = recorded
     before = rendered.path.read_bytes()
     moment = produce.as_of_moment(config, "2026-06-30")
-    rebuilt = produce.build(config, None, moment, None, produce.as_of_day("2026-06-30"))
+    rebuilt = produce.build(config, None, moment, None, as_of_day("2026-06-30"))
     written = produce.write(config, rebuilt)
     produce.record(config, rebuilt, moment, written)
     assert written.path.name == "2026-06_asof-2026-06-30_rus-mex.pdf"

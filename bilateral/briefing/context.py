@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import asdict, dataclass, field
 
 import duckdb
@@ -16,7 +15,6 @@ import duckdb
 from bilateral import queries
 from bilateral.briefing import charts, findings, wording
 from bilateral.config import Config
-from bilateral.errors import BriefingError
 
 SOURCE_NAMES = {
     "worldbank": "World Bank WDI",
@@ -119,23 +117,7 @@ class Briefing:
     vintage: str
     figures: list[dict] = field(default_factory=list)
     edition: str = ""  # "" for the period's briefing; "asof-YYYY-MM-DD" for a rebuild as the data stood then
-
-
-def parse_period(period: str | None, today: dt.date) -> tuple[str, dt.date, dt.date]:
-    """'2026-11' or '2026-Q4' (default: the month of `today`) -> (label, first day, last day)."""
-    period = period or f"{today:%Y-%m}"
-    monthly = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", period)
-    quarterly = re.fullmatch(r"(\d{4})-Q([1-4])", period)
-    if monthly:
-        year, month = int(monthly.group(1)), int(monthly.group(2))
-        start, end_month = dt.date(year, month, 1), month
-    elif quarterly:
-        year, quarter = int(quarterly.group(1)), int(quarterly.group(2))
-        start, end_month = dt.date(year, 3 * quarter - 2, 1), 3 * quarter
-    else:
-        raise BriefingError(f"--period {period!r}: expected YYYY-MM (e.g. 2026-11) or YYYY-Qn (e.g. 2026-Q4)")
-    following = dt.date(year + end_month // 12, end_month % 12 + 1, 1)
-    return period, start, following - dt.timedelta(days=1)
+    note: str = ""  # a word to the reader on page 1, e.g. that this is the demo on recorded data
 
 
 def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, period_start: dt.date,
@@ -474,11 +456,14 @@ def _freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
 
 
 def _vintage_summary(freshness: list[dict], connection) -> str:
-    """The data vintage of the whole briefing, for the archive index: each source's publisher stamp."""
+    """The data vintage of the whole briefing, for page 1 notes and the archive: each source's publisher stamp."""
     editions = [row["source_updated"] for row in _rows(connection, "briefing_weo_editions") if row["source_updated"]]
-    parts = [f"{row['name']} {row['publisher_updated']}" for row in freshness if row["publisher_updated"] != "unknown"]
-    if editions:
-        parts.insert(0, f"IMF WEO {wording.edition_name(max(editions))}")
+    parts = []
+    for row in freshness:
+        if row["publisher_updated"] == "unknown":
+            continue
+        edition = f" {wording.edition_name(max(editions))}," if row["source"] == "imf_datamapper" and editions else ""
+        parts.append(f"{row['name']}{edition} {row['publisher_updated']}")
     return "; ".join(parts) or "no data"
 
 

@@ -14,7 +14,7 @@ import duckdb
 from bilateral import queries, refresh, warehouse
 from bilateral.briefing import context, render
 from bilateral.config import Config
-from bilateral.errors import BriefingError
+from bilateral.periods import as_of_day, parse_period
 
 
 @dataclass(frozen=True)
@@ -33,22 +33,15 @@ def as_of_moment(config: Config, as_of: str | None) -> dt.datetime:
     return loaded_at or dt.datetime.now(dt.timezone.utc)
 
 
-def as_of_day(as_of: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(as_of)
-    except ValueError:
-        raise BriefingError(f"--as-of {as_of!r}: expected a date YYYY-MM-DD") from None
-
-
 def build(config: Config, period: str | None, as_of: dt.datetime, since: str | None = None,
           rebuilt_as_of: dt.date | None = None) -> context.Briefing:
     """The briefing for `period` (default: the month of the as-of day when rebuilding, else this month).
 
     `rebuilt_as_of` marks an edition rebuilt as the data stood on an earlier day: it gets a file of its own.
     """
-    label, start, end = context.parse_period(period, rebuilt_as_of or dt.date.today())
+    label, start, end = parse_period(period, rebuilt_as_of or dt.date.today())
     if since is not None:
-        context.parse_period(since, start)  # the same check, and the same one-line error
+        parse_period(since, start)  # the same check, and the same one-line error
     try:
         briefing = _build(config, label, start, end, as_of, since)
     except duckdb.CatalogException:
@@ -107,3 +100,18 @@ def record(config: Config, briefing: context.Briefing, as_of: dt.datetime, rende
     partial = index.with_name(".index.html.part")
     partial.write_text(render.index([dict(zip(columns, row)) for row in rows]), encoding="utf-8")
     os.replace(partial, index)
+
+
+def run_once(config: Config, period: str | None = None, as_of: str | None = None, since: str | None = None,
+             note: str = "") -> tuple[context.Briefing, Rendered]:
+    """The whole briefing in this process: what flows/briefing.py does, without Prefect.
+
+    `note` is printed in a box on page 1 (the demo says what data it shows); "{vintage}" in it
+    becomes the data vintage the briefing prints.
+    """
+    moment = as_of_moment(config, as_of)
+    briefing = build(config, period, moment, since, as_of_day(as_of) if as_of else None)
+    briefing.note = note.format(vintage=briefing.vintage)
+    rendered = write(config, briefing)
+    record(config, briefing, moment, rendered)
+    return briefing, rendered
