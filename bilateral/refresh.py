@@ -12,6 +12,7 @@ import fcntl
 import logging
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -82,6 +83,7 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
     module = registry()[source]
     settings = config.sources[source]
     client = HttpClient(config.http, settings.min_interval_s, module.headers(settings), known_good=known.values())
+    started = time.monotonic()
     fetches: list[dict] = []
     answers: list[tuple[str, Parsed]] = []
     facts: dict = {}
@@ -114,7 +116,8 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
         client.close()
     observations = _concat([item.observations for _, item in answers], observations_frame([]))
     unchanged = sum(row["is_unchanged"] for row in fetches)
-    log.info("%s: %d answers (%d unchanged), %d values read", source, len(fetches), unchanged, len(observations))
+    log.info("%s: %d answers (%d unchanged), %d values read in %.1f s", source, len(fetches), unchanged, len(observations),
+             time.monotonic() - started)
     return SourceOutcome(
         source,
         observations,
