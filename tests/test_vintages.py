@@ -134,3 +134,16 @@ def test_country_names_failing_keeps_the_world_bank_values_and_the_run_is_partia
     assert "names fall back to the last stored ones" in worldbank["last_error"]
     # no World Bank name was ever stored: the name the IMF's answer gave stands in
     assert rows(config, "select distinct country_name from marts.indicators where source = 'worldbank' and country_iso3 = 'MEX'") == [("Mexico",)]
+
+
+def test_a_stamp_of_5000_characters_does_not_change_the_briefings_length(settings, fake, tmp_path):
+    from bilateral.briefing import produce
+    from conftest import write_settings
+
+    plain = load_config(write_settings(tmp_path, fake), environ={"BILATERAL_HOME": str(tmp_path / "plain")})
+    refresh.run_once(plain)
+    fake.set_worldbank_value("NY.GDP.MKTP.CD", "MEX", 2021, 1316569466833.94, lastupdated="2026-07-01" + "x" * 4990)
+    long_stamp = load_config(settings)
+    refresh.run_once(long_stamp)
+    pages = [produce.run_once(config, "2026-11")[1].pages for config in (plain, long_stamp)]
+    assert pages[0] == pages[1]
