@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -71,11 +72,26 @@ def formatted(result: Result, form: str) -> str:
         writer.writerows(result.rows)
         return buffer.getvalue()
     if form == "json":
-        # an array of objects, one per row; dates and decimals as text
-        return json.dumps(result.records(), ensure_ascii=False, indent=1, default=_json_value) + "\n"
+        # an array of objects, one per row; dates and decimals as text; strict JSON: NaN and infinities are null
+        return strict_json(result.records()) + "\n"
     if form == "markdown":
         return _markdown(result)
     return _table(result)
+
+
+def strict_json(document) -> str:
+    """JSON that strict parsers accept: non-finite numbers become null, dates ISO 8601, decimals text."""
+    return json.dumps(_finite(document), ensure_ascii=False, indent=1, default=_json_value, allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _json_value(value) -> str:
@@ -147,8 +163,10 @@ def shell(config: Config) -> int:
     """An interactive read-only session: the DuckDB CLI when installed, else a small REPL on the same lock-down."""
     cli = shutil.which("duckdb")
     if cli:
-        setup = "set enable_external_access = false; set lock_configuration = true;"
-        return subprocess.call([cli, "-readonly", "-cmd", setup, str(config.snapshot_path)])
+        # -safe: no .system, .shell, .output or other dot commands that reach the machine
+        setup = ("set enable_external_access = false; set memory_limit = '2GB'; set threads = 2;"
+                 " set lock_configuration = true;")
+        return subprocess.call([cli, "-safe", "-readonly", "-cmd", setup, str(config.snapshot_path)])
     with contextlib.closing(connect(config)) as connection:
         _repl(connection)
     return 0

@@ -5,6 +5,10 @@ Kept apart from the warehouse's load code so read-only commands start without pa
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -12,8 +16,20 @@ import duckdb
 from bilateral.errors import WarehouseError
 
 
+@functools.cache
+def spill_directory() -> str:
+    """This process's own place to spill to, outside the data directory, removed at exit.
+
+    DuckDB's default is `<file>.tmp` beside the file: a reader of published.duckdb would
+    spill where the writer stages its next copy, and could block publishing.
+    """
+    folder = tempfile.mkdtemp(prefix="bilateral-spill-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False, "temp_directory": spill_directory()}
     try:
         connection = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as error:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 
 from bilateral.refresh import RunSummary
@@ -78,16 +76,10 @@ def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict 
 
 
 def status_json(sources: list[dict], last_run: dict | None, last_briefing: dict | None) -> str:
-    """`bilateral status --format json`: the same facts for scripts, times in ISO 8601."""
-    def plain(row: dict | None) -> dict | None:
-        return None if row is None else {key: _iso(value) for key, value in row.items()}
+    """`bilateral status --format json`: the same facts for scripts, strict JSON, times in ISO 8601."""
+    from bilateral.analyst import strict_json
 
-    document = {"sources": [plain(row) for row in sources], "last_run": plain(last_run), "last_briefing": plain(last_briefing)}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-
-
-def _iso(value):
-    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+    return strict_json({"sources": sources, "last_run": last_run, "last_briefing": last_briefing}) + "\n"
 
 
 def _moment(moment) -> str:

@@ -348,10 +348,14 @@ def publish(connection: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
     byte copy is a whole database: milliseconds, where COPY FROM DATABASE rebuilt every
     table (0.3 s for 400k observations, growing with every vintage kept).
     """
-    staging = snapshot.with_name(snapshot.name + ".tmp")
+    # a name of the publisher's own: nothing a reader leaves behind can stand in its way
+    staging = snapshot.with_name(f".{snapshot.name}.{os.getpid()}.staging")
     connection.execute("checkpoint")
     (writer_path,) = connection.execute(
         "select path from duckdb_databases() where database_name = current_database()"
     ).fetchone()
-    shutil.copyfile(writer_path, staging)
-    os.replace(staging, snapshot)
+    try:
+        shutil.copyfile(writer_path, staging)
+        os.replace(staging, snapshot)
+    finally:
+        staging.unlink(missing_ok=True)

@@ -54,3 +54,31 @@ def test_the_published_snapshot_is_readable_while_a_writer_holds_the_warehouse(w
         assert during.execute("select count(*) from meta.runs").fetchone() == (1,)  # an open reader keeps its view
     with contextlib.closing(warehouse.reader(home / "published.duckdb")) as after:
         assert after.execute("select count(*) from meta.runs").fetchone() == (2,)
+
+
+def test_what_a_reader_leaves_beside_the_snapshot_never_blocks_publishing(filled, tmp_path):
+    """A spilling reader used to leave `published.duckdb.tmp`, the publisher's staging name, and every later
+    refresh failed to publish. Readers now spill elsewhere, and the publisher stages under a name of its own."""
+    import dataclasses
+    import datetime as dt
+    import shutil
+
+    from bilateral import refresh
+
+    shutil.copytree(filled.home, tmp_path / "home")
+    filled = dataclasses.replace(filled, home=tmp_path / "home")
+    left_behind = filled.snapshot_path.with_name(filled.snapshot_path.name + ".tmp")
+    left_behind.mkdir(exist_ok=True)
+    (left_behind / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled")
+    before = filled.snapshot_path.stat().st_mtime_ns
+    refresh.load(filled, "run-after-a-spill", dt.datetime.now(dt.timezone.utc), [])
+    assert filled.snapshot_path.stat().st_mtime_ns > before
+    assert not list(filled.snapshot_path.parent.glob(".published.duckdb.*.staging"))
+
+
+def test_readers_spill_outside_the_data_directory(filled):
+    from bilateral import analyst
+
+    with analyst.connect(filled) as connection:
+        (spill,) = connection.execute("select current_setting('temp_directory')").fetchone()
+    assert not spill.startswith(str(filled.home))
