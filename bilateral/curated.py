@@ -56,14 +56,14 @@ class _Checker:
 
     def number(self, value, field: str, minimum: float | None = None) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(field, f"must be a number (write 4500000000, not '4.5e9' or text), found {value!r}")
+            raise self.fail(field, f"must be a number (write 4500000000, not '4.5e9' or text), found {_shown(value)}")
         if minimum is not None and value < minimum:
-            raise self.fail(field, f"must be >= {minimum}, found {value!r}")
+            raise self.fail(field, f"must be >= {minimum}, found {_shown(value)}")
         return float(value)
 
     def choice(self, value, field: str, allowed) -> str:
         if value not in allowed:
-            raise self.fail(field, f"must be one of {', '.join(allowed)}, found {value!r}")
+            raise self.fail(field, f"must be one of {', '.join(allowed)}, found {_shown(value)}")
         return value
 
     def strings(self, field: str, required: bool = True) -> list[str]:
@@ -75,10 +75,22 @@ class _Checker:
         return value
 
 
+MAX_BYTES = 2 * 1024 * 1024  # the curated files are tens of kilobytes; a larger one is a mistake or an attack
+SHOWN_CHARS = 80
+
+
+def _shown(value) -> str:
+    """A value as an error message quotes it: at most 80 characters, on one line."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
 def read_rows(path: Path, top_key: str) -> list[Row]:
     """The items under `top_key`, each with its line numbers (YAML nodes know where they start)."""
     try:
-        root, document = _parsed(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_BYTES:
+            raise SeedError(f"{path}: {path.stat().st_size:,} bytes; a curated file may hold at most {MAX_BYTES:,}")
+        root, document = _parsed(path.read_text(encoding="utf-8"), path)
     except FileNotFoundError:
         raise SeedError(f"{path}: file not found") from None
     except yaml.YAMLError as error:
@@ -99,21 +111,40 @@ def read_rows(path: Path, top_key: str) -> list[Row]:
     return rows
 
 
-def _parsed(text: str):
-    """The node tree (for line numbers) and the data, from one parse with libyaml when it is there."""
+def _parsed(text: str, path: Path):
+    """The node tree (for line numbers) and the data, from one parse with libyaml when it is there.
+
+    Anchors and aliases are refused before anything is built: nested aliases (a "billion laughs")
+    would expand a few lines into gigabytes, and a curated file has no use for them.
+    """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         root = loader.get_single_node()
+        _refuse_aliases(root, path)
         return root, loader.construct_document(root) if root is not None else None
     finally:
         loader.dispose()
+
+
+def _refuse_aliases(root, path: Path) -> None:
+    """An alias makes the composed tree reuse a node: meeting any node twice means one was used."""
+    seen, stack = set(), [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise SeedError(f"{path}:{node.start_mark.line + 1}: YAML anchors and aliases (&name, *name) are not allowed here")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _unique_id(path: Path, row: Row, seen: dict[str, int]) -> str:
     check = _Checker(path, row)
     ident = check.text("id")
     if not ID_PATTERN.fullmatch(ident):
-        raise check.fail("id", f"must be kebab-case (a-z, 0-9, '-'), found {ident!r}")
+        raise check.fail("id", f"must be kebab-case (a-z, 0-9, '-'), found {_shown(ident)}")
     if ident in seen:
         raise check.fail("id", f"duplicates the id first used on line {seen[ident]}")
     seen[ident] = row.line
@@ -123,12 +154,12 @@ def _unique_id(path: Path, row: Row, seen: dict[str, int]) -> str:
 def _date(check: _Checker, value, precision: str, field: str) -> dt.date:
     text = str(value) if isinstance(value, (str, int)) else ""
     if not re.fullmatch(PRECISIONS[precision], text):
-        raise check.fail(field, f"must be written {'YYYY-MM-DD' if precision == 'day' else 'YYYY-MM' if precision == 'month' else 'YYYY'} for precision {precision}, found {value!r}")
+        raise check.fail(field, f"must be written {'YYYY-MM-DD' if precision == 'day' else 'YYYY-MM' if precision == 'month' else 'YYYY'} for precision {precision}, found {_shown(value)}")
     parts = [int(part) for part in text.split("-")] + [1, 1]
     try:
         return dt.date(parts[0], parts[1], parts[2])
     except ValueError:
-        raise check.fail(field, f"is not a real date: {value!r}") from None
+        raise check.fail(field, f"is not a real date: {_shown(value)}") from None
 
 
 def _checked_rows(path: Path, top_key: str):
@@ -148,10 +179,10 @@ def events(path: Path | None = None) -> pd.DataFrame:
         alternatives = row.value.get("alternative_dates") or []
         for alternative in alternatives:
             if not re.fullmatch(r"\d{4}(-\d{2}){0,2}", str(alternative)):
-                raise check.fail("alternative_dates", f"must hold dates like 1890-12-11, found {alternative!r}")
+                raise check.fail("alternative_dates", f"must hold dates like 1890-12-11, found {_shown(alternative)}")
         key = row.value.get("key", False)
         if not isinstance(key, bool):
-            raise check.fail("key", f"must be true or false, found {key!r}")
+            raise check.fail("key", f"must be true or false, found {_shown(key)}")
         records.append(
             {
                 "event_id": ident,
@@ -188,7 +219,7 @@ def claims(path: Path | None = None) -> pd.DataFrame:
     for row, check, ident in _checked_rows(path, "claims"):
         period = check.text("period")
         if not re.fullmatch(r"\d{4}(-\d{4})?", period):
-            raise check.fail("period", f"must be a year YYYY or a range YYYY-YYYY, found {period!r}")
+            raise check.fail("period", f"must be a year YYYY or a range YYYY-YYYY, found {_shown(period)}")
         tolerance_kind, tolerance = _tolerance(check, row.value.get("tolerance"))
         records.append(
             {
@@ -212,7 +243,7 @@ def claims(path: Path | None = None) -> pd.DataFrame:
 
 def _tolerance(check: _Checker, tolerance) -> tuple[str, float]:
     if not isinstance(tolerance, dict) or len(tolerance) != 1 or next(iter(tolerance)) not in ("relative", "absolute"):
-        raise check.fail("tolerance", f"must be {{relative: 0.05}} or {{absolute: 2}}, found {tolerance!r}")
+        raise check.fail("tolerance", f"must be {{relative: 0.05}} or {{absolute: 2}}, found {_shown(tolerance)}")
     kind, value = next(iter(tolerance.items()))
     return kind, check.number(value, f"tolerance.{kind}", minimum=0)
 
@@ -235,7 +266,7 @@ def _metric(check: _Checker, metric) -> dict:
     if kind in ("indicator", "rank", "partner", "products"):  # for partner and products: the reporter
         country = metric.get("country")
         if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{3}", country):
-            raise check.fail("metric.country", f"must be an ISO alpha-3 code like MEX, found {country!r}")
+            raise check.fail("metric.country", f"must be an ISO alpha-3 code like MEX, found {_shown(country)}")
         found["metric_country"] = country
     if kind == "sql":
         readings = _readings(check, metric)
@@ -260,7 +291,7 @@ def _readings(check: _Checker, metric: dict) -> list[dict]:
     readings = []
     for name, file in named.items():
         if not isinstance(file, str) or not file.startswith("sql/claims/") or not (project_root() / file).is_file():
-            raise check.fail("metric.file", f"must name an existing file under sql/claims/, found {file!r}")
+            raise check.fail("metric.file", f"must name an existing file under sql/claims/, found {_shown(file)}")
         readings.append({"reading": str(name), "file": file})
     return readings
 
@@ -273,16 +304,16 @@ def _trade_partner(check: _Checker, metric: dict) -> dict:
         return found
     partner = metric.get("partner")
     if not isinstance(partner, str) or not re.fullmatch(r"[A-Z]{3}", partner):
-        raise check.fail("metric.partner", f"must be an ISO alpha-3 code like RUS, found {partner!r}")
+        raise check.fail("metric.partner", f"must be an ISO alpha-3 code like RUS, found {_shown(partner)}")
     found["metric_partner"] = partner
     if kind == "products":
         found["metric_flow"] = check.choice(metric.get("flow"), "metric.flow", ("X", "M"))
         chapters = metric.get("chapters")
         if not isinstance(chapters, list) or not chapters or not all(re.fullmatch(r"\d{2}", str(c)) for c in chapters):
-            raise check.fail("metric.chapters", f"must list two-digit HS chapters like [\"31\", \"72\"], found {chapters!r}")
+            raise check.fail("metric.chapters", f"must list two-digit HS chapters like [\"31\", \"72\"], found {_shown(chapters)}")
         top = metric.get("top")
         if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= 97:
-            raise check.fail("metric.top", f"must be a whole number of chapters from 1 to 97, found {top!r}")
+            raise check.fail("metric.top", f"must be a whole number of chapters from 1 to 97, found {_shown(top)}")
         found.update(metric_chapters=[str(chapter) for chapter in chapters], metric_top=top)
     return found
 
@@ -298,13 +329,13 @@ def _duration(check: _Checker, metric: dict, unit: str) -> dict:
     check.choice(unit, "unit", DURATION_UNITS)
     start, end, date = metric.get("from_event"), metric.get("to_event"), metric.get("to_date")
     if not isinstance(start, str) or not ID_PATTERN.fullmatch(start):
-        raise check.fail("metric.from_event", f"must name an event id of data/events.yaml, found {start!r}")
+        raise check.fail("metric.from_event", f"must name an event id of data/events.yaml, found {_shown(start)}")
     if (end is None) == (date is None):
         raise check.fail("metric", "a duration needs either to_event (an event id) or to_date (YYYY-MM-DD, or YYYY for an anniversary)")
     if end is not None and (not isinstance(end, str) or not ID_PATTERN.fullmatch(end)):
-        raise check.fail("metric.to_event", f"must name an event id of data/events.yaml, found {end!r}")
+        raise check.fail("metric.to_event", f"must name an event id of data/events.yaml, found {_shown(end)}")
     if date is not None and not re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", str(date)):
-        raise check.fail("metric.to_date", f"must be YYYY-MM-DD or a year YYYY, found {date!r}")
+        raise check.fail("metric.to_date", f"must be YYYY-MM-DD or a year YYYY, found {_shown(date)}")
     return {"metric_from_event": start, "metric_to_event": end, "metric_to_date": None if date is None else str(date)}
 
 

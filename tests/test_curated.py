@@ -177,3 +177,32 @@ def test_timeline_lists_events_in_order_with_the_years_figures(filled):
     year_2020 = next(event for event in events if event["year"] == 2020)
     assert year_2020["gdp_a_billion_usd"] == 1488.118  # IMF NGDPD Russia 2020 in the recording
     assert year_2020["trade_usd"] == 421377000 + 1164561450  # MEX->RUS as Mexico reports it + RUS->MEX as Russia reports it
+
+
+def test_a_yaml_bomb_is_refused_at_once_and_small(tmp_path):
+    import resource
+    import time
+
+    laughs = ['lol0: &lol0 ["lol"]'] + [f"lol{n}: &lol{n} [{', '.join(['*lol' + str(n - 1)] * 9)}]" for n in range(1, 10)]
+    path = tmp_path / "events.yaml"
+    path.write_text("\n".join(laughs) + "\nevents:\n  - *lol9\n")
+    started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(SeedError, match=r"events.yaml:\d+: YAML anchors and aliases \(&name, \*name\) are not allowed here"):
+        curated.events(path)
+    assert time.monotonic() - started < 2
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB: under 200 MB more
+
+
+def test_an_oversized_curated_file_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_bytes(b"#" * (3 * 1024 * 1024))
+    with pytest.raises(SeedError, match=r"claims.yaml: 3,145,728 bytes; a curated file may hold at most 2,097,152"):
+        curated.claims(path)
+
+
+def test_an_error_quotes_at_most_80_characters_of_a_value(tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_text(GOOD_EVENT.replace("category: diplomacy", "category: " + "x" * 5000))
+    with pytest.raises(SeedError) as raised:
+        curated.events(path)
+    assert len(str(raised.value)) < 400 and "'" + "x" * 78 + "…" in str(raised.value)  # 80 characters with the quote
