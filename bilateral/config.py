@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import math
 import os
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+from cronsim import CronSim, CronSimError  # the cron dialect Prefect's schedules read
 
 from bilateral.errors import ConfigError
 from bilateral.paths import project_root
@@ -123,6 +127,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     path = Path(path) if path else default_config_path()
     document = _read_toml(path)
     where = f"{path}"
+    _refuse_unknown_keys(document, where)
     pair = _countries(document, "pair.countries", where)
     if len(pair) != 2 or pair[0] == pair[1]:
         raise ConfigError(f"{where}: pair.countries must name two different countries, found {list(pair)}")
@@ -145,6 +150,36 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         http=_http(document, where),
         schedule=_schedule(document, where),
     )
+
+
+# every key the file may hold; "*" stands for each source's table
+KNOWN_KEYS = {
+    "pair": {"countries", "peers"},
+    "years": {"start", "end"},
+    "sources": {"*"},
+    "sources.*": {"enabled", "base_url", "indicators", "per_page", "min_interval_s", "edition", "ranked", "years",
+                  "stale_after_years"},
+    "http": {"connect_timeout_s", "read_timeout_s", "retries", "backoff_s", "retry_after_max_s"},
+    "schedule": {"timezone", "refresh_cron", "briefing_cron"},
+}
+
+
+def _refuse_unknown_keys(document: dict, where: str) -> None:
+    """A key the program does not read is a typo until proven otherwise: name it and the nearest known key."""
+    def check(table, allowed: set[str], prefix: str) -> None:
+        for key, value in table.items():
+            name = f"{prefix}{key}"
+            if "*" not in allowed and key not in allowed:
+                nearest = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"; did you mean {prefix}{nearest[0]}?" if nearest else f"; known here: {', '.join(sorted(allowed))}"
+                raise ConfigError(f"{where}: unknown key {name}{hint}")
+            section = "sources.*" if prefix == "sources." else name
+            if isinstance(value, dict) and section in KNOWN_KEYS:
+                check(value, KNOWN_KEYS[section], f"{name}.")
+            elif section in KNOWN_KEYS and not isinstance(value, dict):
+                raise ConfigError(f"{where}: {name} must be a table ([{name}]), found {value!r}")
+
+    check(document, {key for key in KNOWN_KEYS if "." not in key}, "")
 
 
 def _read_toml(path: Path) -> dict:
@@ -191,10 +226,11 @@ def _integer(document: dict, key: str, where: str, default: int, low: int, high:
     return value
 
 
-def _number(table: dict, key: str, where: str, default: float, low: float = 0.0) -> float:
+def _number(table: dict, key: str, where: str, default: float, low: float = 0.0, high: float = 3600.0) -> float:
+    """A finite number in [low, high]: TOML's nan and inf (or 1e400, read as inf) are refused too."""
     value = table.get(key, default)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < low:
-        raise ConfigError(f"{where}: {key} must be a number >= {low}, found {value!r}")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or not low <= value <= high:
+        raise ConfigError(f"{where}.{key} must be a number from {low:g} to {high:g}, found {value!r}")
     return float(value)
 
 
@@ -259,11 +295,11 @@ def _http(document: dict, where: str) -> HttpConfig:
     if not isinstance(retries, int) or not 0 <= retries <= 10:
         raise ConfigError(f"{prefix}.retries must be a whole number from 0 to 10, found {retries!r}")
     return HttpConfig(
-        connect_timeout_s=_number(table, "connect_timeout_s", prefix, 5.0, low=0.001),
-        read_timeout_s=_number(table, "read_timeout_s", prefix, 60.0, low=0.001),
+        connect_timeout_s=_number(table, "connect_timeout_s", prefix, 5.0, low=0.001, high=600),
+        read_timeout_s=_number(table, "read_timeout_s", prefix, 60.0, low=0.001, high=3600),
         retries=retries,
-        backoff_s=_number(table, "backoff_s", prefix, 1.0),
-        retry_after_max_s=_number(table, "retry_after_max_s", prefix, 120.0),
+        backoff_s=_number(table, "backoff_s", prefix, 1.0, high=600),
+        retry_after_max_s=_number(table, "retry_after_max_s", prefix, 120.0, high=3600),
     )
 
 
@@ -272,7 +308,18 @@ def _schedule(document: dict, where: str) -> ScheduleConfig:
     values = {}
     for key, default in (("timezone", "UTC"), ("refresh_cron", "0 6 * * *"), ("briefing_cron", "0 7 1 * *")):
         value = table.get(key, default)
-        if not isinstance(value, str) or (key.endswith("cron") and len(value.split()) != 5):
-            raise ConfigError(f"{where}: schedule.{key} must be a five-field cron string, found {value!r}")
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: schedule.{key} must be a text, found {value!r}")
         values[key] = value
+    try:
+        zoneinfo.ZoneInfo(values["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: schedule.timezone must be an IANA time zone like \"UTC\" or \"Europe/Moscow\","
+                          f" found {values['timezone']!r}") from None
+    for key in ("refresh_cron", "briefing_cron"):
+        try:
+            CronSim(values[key], dt.datetime(2026, 1, 1))
+        except (CronSimError, ValueError) as error:
+            raise ConfigError(f"{where}: schedule.{key} must be a five-field cron expression like \"0 6 * * *\","
+                              f" found {values[key]!r} ({error})") from None
     return ScheduleConfig(**values)

@@ -45,7 +45,14 @@ def test_environment_overrides_urls_home_and_keys():
         (("per_page = 1000", "per_page = 0"), "sources.worldbank.per_page must be a whole number from 1 to 32500"),
         (('edition = "auto"', 'edition = "2025-07"'), "sources.imf_datamapper.edition must be \"auto\" or a WEO edition"),
         (("retries = 4", "retries = -1"), "http.retries must be a whole number from 0 to 10"),
-        (('refresh_cron = "0 6 * * *"', 'refresh_cron = "daily"'), "schedule.refresh_cron must be a five-field cron string"),
+        (('refresh_cron = "0 6 * * *"', 'refresh_cron = "daily"'), "schedule.refresh_cron must be a five-field cron expression"),
+        (('refresh_cron = "0 6 * * *"', 'refresh_cron = "61 6 * * *"'), "schedule.refresh_cron must be a five-field cron expression"),
+        (('timezone = "UTC"', 'timezone = "Mars/Olympus"'), "schedule.timezone must be an IANA time zone"),
+        (("backoff_s = 1.0", "backoff_s = nan"), "http.backoff_s must be a number from 0 to 600, found nan"),
+        (("read_timeout_s = 60", "read_timeout_s = 1e400"), "http.read_timeout_s must be a number from 0.001 to 3600, found inf"),
+        (("retries = 4", "retries = 4\nretry = 5"), "unknown key http.retry; did you mean http.retries?"),
+        (("[schedule]", "[schedul]"), "unknown key schedul; did you mean schedule?"),
+        (("per_page = 1000", "per_page = 1000\nper_pages = 5"), "unknown key sources.worldbank.per_pages; did you mean sources.worldbank.per_page?"),
         (("[sources.comtrade]", "[sources.oecd]"), "sources.oecd is not a known source"),
         (("[pair]", "[pair"), "not valid TOML"),
     ],
@@ -74,3 +81,11 @@ def test_cli_prints_one_line_and_exits_non_zero_for_a_bad_config(tmp_path):
     assert done.stderr.strip().count("\n") == 0
     assert done.stderr.startswith("bilateral: ") and "years.start" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_section_given_as_a_value_is_one_error(tmp_path):
+    text = (REPO / "bilateral.toml").read_text().replace("[http]", "[http_settings]")
+    path = tmp_path / "bad.toml"
+    path.write_text('http = "fast"\n' + text)
+    with pytest.raises(ConfigError, match=r"bad.toml: http must be a table \(\[http\]\), found 'fast'"):
+        load_config(path, environ={})
