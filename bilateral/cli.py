@@ -114,7 +114,11 @@ def _refreshed(settings: Config):
     _quiet_prefect()
     from flows.refresh import refresh_flow
 
-    return refresh_flow(str(settings.path))
+    # a refresh in which a source failed ends Failed in Prefect; its summary is the state's data
+    outcome = refresh_flow(str(settings.path), return_state=True).result(raise_on_failure=False)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 def _briefed(settings: Config, period: str | None, as_of: str | None, since: str | None) -> Path:

@@ -7,6 +7,7 @@ import datetime as dt
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
+from prefect.states import Failed, State
 
 from bilateral import refresh, summaries, warehouse
 from bilateral.config import Config, load_config
@@ -29,7 +30,9 @@ def load_outcomes(config: Config, run_id: str, started_at: dt.datetime, outcomes
 
 
 @flow(name="refresh")
-def refresh_flow(config_path: str | None = None) -> RunSummary:
+def refresh_flow(config_path: str | None = None) -> RunSummary | State:
+    """The refresh; it ends Failed, after loading and publishing what did work, when any source failed,
+    so schedules and automations see it (the run summary travels in the state's data)."""
     config = load_config(config_path)
     started_at = dt.datetime.now(dt.timezone.utc)
     run_id = refresh.new_run_id(started_at)
@@ -42,4 +45,6 @@ def refresh_flow(config_path: str | None = None) -> RunSummary:
     get_run_logger().info(summaries.run_line(summary))
     create_markdown_artifact(markdown=summaries.refresh_markdown(summary), key="refresh-summary")
     create_table_artifact(table=warehouse.revisions_of_run(config.snapshot_path, run_id), key="refresh-revisions")
+    if summary.failures:
+        return Failed(message=f"refresh {summary.status}: " + "; ".join(summary.failures), data=summary)
     return summary

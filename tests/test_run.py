@@ -89,3 +89,18 @@ def test_offline_first_run_exits_1_with_one_line_per_source_and_still_writes_a_b
     pdf = next((home / "briefings").glob("*_rus-mex.pdf"))
     text = pdf_text(pdf)
     assert text.count("failed: no data loaded yet") >= 4  # each source, on page 1 and in the appendix
+
+
+def test_a_refresh_with_a_failed_source_ends_failed_in_prefect_after_loading_the_rest(settings, home, fake, with_prefect_api):
+    from flows.refresh import refresh_flow
+
+    fake.fail("status", "/sdmx/", times=50, status=503)
+    state = refresh_flow(str(settings), return_state=True)
+    assert state.is_failed()
+    assert state.message.startswith("refresh partial: imf_trade: http://127.0.0.1:")
+    summary = state.result(raise_on_failure=False)
+    assert [outcome.status for outcome in summary.outcomes] == ["ok", "ok", "failed", "ok"]
+    with snapshot(home) as connection:  # what worked was loaded and published
+        assert connection.execute("select count(*) from core.observations where source = 'worldbank'").fetchone()[0] > 500
+    fake.fail("status", "/sdmx/", times=50, status=503)
+    assert invoke("refresh", "--config", str(settings)).exit_code == 3  # the command reads the Failed run's summary
