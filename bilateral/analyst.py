@@ -25,6 +25,7 @@ from bilateral.config import Config
 from bilateral.errors import QueryError
 
 FORMATS = ("table", "csv", "json", "markdown")
+MAX_LIMIT = 200_000  # rows a `sql` result may print (bilateral sql --limit): larger results are for `export`
 LIMITS = {"max_execution_time": "60000", "memory_limit": "'2GB'", "threads": "2"}  # milliseconds, bytes, threads
 
 
@@ -39,10 +40,14 @@ def connect(config: Config) -> duckdb.DuckDBPyConnection:
 
 @dataclass(frozen=True)
 class Result:
-    """A query's columns and rows, as DuckDB returns them (no pandas: the CLI starts faster without it)."""
+    """A query's columns and rows, as DuckDB returns them (no pandas: the CLI starts faster without it).
+
+    `more` counts the rows left out past a row cap (None when it could not be counted).
+    """
 
     columns: list[str]
     rows: list[tuple]
+    more: int | None = 0
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -51,17 +56,36 @@ class Result:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def query(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> Result:
-    """The result of the last statement; DuckDB's own message (with its LINE pointer) on error."""
+def query(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None, limit: int | None = None) -> Result:
+    """The result of the last statement; DuckDB's own message (with its LINE pointer) on error.
+
+    With `limit`, at most that many rows leave DuckDB (fetched once, never the whole result),
+    so a huge result costs neither memory nor formatting time; the rest is counted in DuckDB.
+    """
     if not sql.strip():
         raise QueryError("no SQL given")
     try:
         result = connection.execute(sql, parameters)
         if not result.description:
             return Result([], [])
-        return Result([column[0] for column in result.description], result.fetchall())
+        columns = [column[0] for column in result.description]
+        if limit is None:
+            return Result(columns, result.fetchall())
+        rows = result.fetchmany(limit + 1)
+        if len(rows) <= limit:
+            return Result(columns, rows)
+        return Result(columns, rows[:limit], _rows_beyond(connection, sql, parameters, limit))
     except duckdb.Error as error:
         raise QueryError(str(error).strip()) from None
+
+
+def _rows_beyond(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None, limit: int) -> int | None:
+    """How many rows a capped query left out, counted in DuckDB; None when the statement cannot be wrapped."""
+    try:
+        (total,) = connection.execute(f"select count(*) from ({sql.strip().rstrip(';')})", parameters).fetchone()
+        return total - limit
+    except duckdb.Error:
+        return None
 
 
 def formatted(result: Result, form: str) -> str:
@@ -132,16 +156,28 @@ def marts(config: Config) -> list[str]:
 
 
 def export(config: Config, directory: Path, form: str) -> list[Path]:
-    """Every mart to DIR/<mart>.parquet or .csv with DuckDB's own writers; the writer's file is never touched."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Every mart to DIR/<mart>.parquet or .csv, streamed to disk by DuckDB's own writers; the writer's file is
+    never touched. A folder that cannot be written is one line; a file is never left half-written."""
+    if directory.exists() and not directory.is_dir():
+        raise QueryError(f"{directory}: not a folder")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise QueryError(f"{directory}: cannot create the export folder: {error.strerror or error}") from None
     written = []
     with contextlib.closing(connections.reader(config.snapshot_path)) as connection:
         names = [row[0] for row in connection.execute(queries.text("marts")).fetchall()]
         for name in names:
             target = directory / f"{name}.{form}"
+            partial = directory / f".{name}.{form}.part"
             options = "format parquet" if form == "parquet" else "format csv, header true"
-            quoted = str(target).replace("'", "''")
-            connection.execute(f"copy (select * from marts.{name}) to '{quoted}' ({options})")
+            quoted = str(partial).replace("'", "''")
+            try:
+                connection.execute(f"copy (select * from marts.{name}) to '{quoted}' ({options})")
+                partial.replace(target)
+            except (duckdb.Error, OSError) as error:
+                partial.unlink(missing_ok=True)
+                raise QueryError(f"{target}: cannot write: {str(error).splitlines()[0]}") from None
             written.append(target)
     return written
 
@@ -196,9 +232,23 @@ def _repl(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_output(text: str, output: Path | None) -> None:
+    """To stdout, or to a file written whole or not at all; a bad path is one line."""
     if output is None:
         sys.stdout.write(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    partial = output.with_name(f".{output.name}.part")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise QueryError(f"{output}: cannot write: {error.strerror or error}") from None
+
+
+def cut_note(result: Result) -> str:
+    """The line that says a result was cut at its row cap, and what to do instead."""
+    left = "more rows" if result.more is None else f"{result.more:,} more rows"
+    return f"bilateral: {len(result):,} rows shown, {left}; use --limit N (up to {MAX_LIMIT:,}) or bilateral export"
 

@@ -235,6 +235,8 @@ def sql(
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the SQL from this file.")] = None,
     form: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    limit: Annotated[int, typer.Option(help="Print at most this many rows (up to 200,000); for more, use export.",
+                                       min=1, max=200_000)] = 10_000,
     config: ConfigOption = None,
 ) -> None:
     """Run read-only SQL: no writes, no other files, no extensions; a running refresh never blocks it."""
@@ -246,17 +248,21 @@ def sql(
     text = statement if statement is not None else _read_sql(file)
     settings = load_config(config)
     with contextlib.closing(analyst.connect(settings)) as connection:
-        result = analyst.query(connection, text)
+        result = analyst.query(connection, text, limit=limit)
     analyst.write_output(analyst.formatted(result, form.value), output)
+    if result.more != 0:
+        typer.echo(analyst.cut_note(result), err=True)
 
 
 def _read_sql(path: Path) -> str:
-    from bilateral.errors import QueryError
+    from bilateral.errors import UsageError
 
     try:
         return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not a text file of SQL (it is not UTF-8)") from None
     except OSError as error:
-        raise QueryError(f"{path}: cannot read: {error.strerror}") from None
+        raise UsageError(f"{path}: cannot read: {error.strerror}") from None
 
 
 @app.command()

@@ -138,3 +138,40 @@ def test_shell_without_the_duckdb_cli_is_a_read_only_prompt(filled):
     assert "bilateral_trade" in done.stdout  # .tables lists the marts among the rest
     assert "answer\n------\n    42" in done.stdout
     assert "Error: Invalid Input Error: Cannot execute statement of type \"CREATE\"" in done.stdout
+
+
+def test_a_huge_result_is_cut_at_the_row_cap_with_a_line_saying_what_was_left_out(filled):
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "bilateral", "sql", "--format", "csv", "--config", str(filled.path),
+                           "select * from range(25000000)"], capture_output=True, text=True,
+                          env={"BILATERAL_HOME": str(filled.home), "PATH": ""})
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 10_001  # the header and the default cap
+    assert done.stderr.strip() == ("bilateral: 10,000 rows shown, 24,990,000 more rows; use --limit N (up to 200,000)"
+                                   " or bilateral export")
+    assert time.monotonic() - started < 30
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1024 * 1024  # KiB: the child stayed under 1 GiB
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["sql", "--file", "{binary}"], "not a text file of SQL"),
+    (["sql", "--output", "{folder}", "select 1"], "cannot write"),
+    (["export", "{file}"], "not a folder"),
+])
+def test_filesystem_faults_are_one_line(filled, tmp_path, args, message):
+    import subprocess
+    import sys
+
+    (tmp_path / "binary.sql").write_bytes(b"\xff\xfe\x00select")
+    (tmp_path / "a-file").write_text("x")
+    places = {"binary": tmp_path / "binary.sql", "folder": tmp_path, "file": tmp_path / "a-file"}
+    args = [arg.format(**places) for arg in args]
+    done = subprocess.run([sys.executable, "-m", "bilateral", *args, "--config", str(filled.path)], capture_output=True,
+                          text=True, env={"BILATERAL_HOME": str(filled.home), "PATH": ""})
+    assert done.returncode in (1, 2) and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
