@@ -28,7 +28,7 @@ def refresh(settings: str, home: str, economies: list[str] | None = None) -> dic
         config = dataclasses.replace(config, pair=tuple(economies[:2]), peers=tuple(economies[2:]))
     begun = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
-    with pipeline.exclusive(config):
+    with warehouse.exclusive(config.home):
         known = warehouse.known_fetches(config.snapshot_path)
         outcomes = [pipeline.collect(config, source, requests, known) for source, requests in pipeline.plan(config).items()]
         t1 = time.perf_counter()

@@ -87,9 +87,9 @@ def _with_prefect() -> bool:
 
 def _refuse_if_writing(settings: Config) -> None:
     """Refuse at once, before Prefect starts, when another refresh holds the data directory."""
-    from bilateral.refresh import exclusive
+    from bilateral.warehouse import exclusive
 
-    with exclusive(settings, "refresh"):
+    with exclusive(settings.home, "refresh"):
         pass
 
 

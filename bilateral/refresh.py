@@ -6,14 +6,11 @@ call them directly.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import logging
 import os
 import secrets
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -22,7 +19,7 @@ import pandas as pd
 
 from bilateral import curated, warehouse
 from bilateral.config import Config
-from bilateral.errors import BilateralError, SchemaDriftError, SourceError, WarehouseError
+from bilateral.errors import BilateralError, SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
 from bilateral.landing import land
 from bilateral.sources import Parsed, Request, labels_frame, observations_frame, registry
@@ -204,7 +201,7 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
     lags = {source.name: source.stale_after_years for source in config.enabled_sources()}
     checked = Curated(config.pair, config.peers, lags, curated.events(), curated.claims())
     with warehouse.writer(config.warehouse_path) as connection:
-        status = warehouse.load(connection, run_id, started_at, outcomes, checked)
+        status = warehouse.load(connection, run_id, started_at, outcomes, checked, config.home)
         warehouse.publish(connection, config.snapshot_path)
     return RunSummary(run_id=run_id, status=status, outcomes=outcomes)
 
@@ -212,33 +209,10 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
 def run_once(config: Config) -> RunSummary:
     """The whole refresh in this process, sources in turn: what flows/refresh.py does, without Prefect."""
     started_at = dt.datetime.now(dt.timezone.utc)
-    with exclusive(config, "refresh"):
+    with warehouse.exclusive(config.home, "refresh"):
         known = warehouse.known_fetches(config.snapshot_path)
         outcomes = [collect(config, source, requests, known) for source, requests in plan(config).items()]
         return load(config, new_run_id(started_at), started_at, outcomes)
-
-
-@contextlib.contextmanager
-def exclusive(config: Config, what: str = "refresh") -> Iterator[None]:
-    """Hold the data directory's writer lock, or fail at once naming who holds it."""
-    config.home.mkdir(parents=True, exist_ok=True)
-    path = config.home / "writer.lock"
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise WarehouseError(f"{path}: a {what} cannot start: {holder} is writing to {config.home}") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{what} (pid {os.getpid()})")
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
 
 
 def _fetches_frame(rows: list[dict]) -> pd.DataFrame:

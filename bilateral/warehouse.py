@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import json
 import logging
 import os
 import re
@@ -69,6 +71,54 @@ class SourceOutcome:
         if self.error:
             return "failed"
         return "partial" if self.warning else "ok"
+
+
+@contextlib.contextmanager
+def exclusive(home: Path, what: str = "refresh") -> Iterator[None]:
+    """Hold the data directory's writer lock, or fail at once naming who holds it.
+
+    Everything that writes the warehouse takes it here; readers never need it.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "writer.lock"
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise WriterBusy(f"{path}: a {what} cannot start: {holder} is writing to {home}") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{what} (pid {os.getpid()})")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+
+
+class WriterBusy(WarehouseError):
+    """Another process holds the writer lock."""
+
+
+def record_briefing(connection: duckdb.DuckDBPyConnection, record: dict) -> None:
+    """One rendered briefing in meta.briefings (a re-render of the same period and as-of replaces it)."""
+    connection.execute(queries.text("record_briefing"), record)
+
+
+def pending_dir(home: Path) -> Path:
+    """Briefing records written while a refresh held the warehouse; the next writer merges them."""
+    return home / "briefings" / ".pending"
+
+
+def merge_pending_briefings(connection: duckdb.DuckDBPyConnection, home: Path) -> list[Path]:
+    """Record the pending briefings in the caller's transaction; returns their files, to remove after commit."""
+    files = sorted(pending_dir(home).glob("*.json"))
+    for path in files:
+        record_briefing(connection, json.loads(path.read_text(encoding="utf-8")))
+    return files
 
 
 @contextlib.contextmanager
@@ -188,10 +238,12 @@ def load(
     started_at: dt.datetime,
     outcomes: list[SourceOutcome],
     curated: Curated,
+    home: Path,
 ) -> str:
     """Load every source's outcome, the curated files and the run's record in one transaction; returns the run status."""
     loaded_at = dt.datetime.now(dt.timezone.utc)
     with transaction(connection):
+        merged = merge_pending_briefings(connection, home)
         connection.execute("delete from meta.pair")
         connection.execute("insert into meta.pair values (?, ?, ?)", [curated.pair[0], curated.pair[1], list(curated.peers)])
         connection.execute("delete from meta.sources")
@@ -205,6 +257,8 @@ def load(
                 _upsert_labels(connection, outcome.labels)
         status = run_status(outcomes)
         _record_run(connection, run_id, started_at, loaded_at, status, outcomes)
+    for path in merged:  # recorded for good: the journal entries are done
+        path.unlink(missing_ok=True)
     return status
 
 

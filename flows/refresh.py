@@ -36,7 +36,7 @@ def refresh_flow(config_path: str | None = None) -> RunSummary | State:
     config = load_config(config_path)
     started_at = dt.datetime.now(dt.timezone.utc)
     run_id = refresh.new_run_id(started_at)
-    with refresh.exclusive(config, "refresh"):
+    with warehouse.exclusive(config.home, "refresh"):
         known = warehouse.known_fetches(config.snapshot_path)
         futures = [
             collect_source.submit(config, source, requests, known) for source, requests in refresh.plan(config).items()

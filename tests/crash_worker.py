@@ -90,7 +90,7 @@ def main(settings: str) -> int:
     warehouse.publish = announcing("publishing", warehouse.publish)
     os.replace = renaming(os.replace, config.snapshot_path.name)
     started = dt.datetime.now(dt.timezone.utc)
-    with refresh.exclusive(config, "refresh"):
+    with warehouse.exclusive(config.home, "refresh"):
         reached("locked")
         known = warehouse.known_fetches(config.snapshot_path)
         outcomes = []

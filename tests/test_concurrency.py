@@ -82,3 +82,26 @@ def test_readers_spill_outside_the_data_directory(filled):
     with analyst.connect(filled) as connection:
         (spill,) = connection.execute("select current_setting('temp_directory')").fetchone()
     assert not spill.startswith(str(filled.home))
+
+
+def test_a_briefing_rendered_while_a_refresh_writes_is_recorded_and_merged_by_it(filled, tmp_path):
+    import dataclasses
+    import datetime as dt
+    import shutil
+
+    import duckdb
+
+    from bilateral import refresh, warehouse
+    from bilateral.briefing import produce
+
+    shutil.copytree(filled.home, tmp_path / "home")
+    config = dataclasses.replace(filled, home=tmp_path / "home")
+    with warehouse.exclusive(config.home, "refresh"):  # as if a refresh were writing
+        _, rendered = produce.run_once(config, "2026-11")
+        assert 'href="2026-11_rus-mex.pdf"' in (config.briefings_dir / "index.html").read_text()  # listed at once
+        assert len(list(warehouse.pending_dir(config.home).glob("*.json"))) == 1
+    refresh.load(config, "run-after", dt.datetime.now(dt.timezone.utc), [])  # the refresh's load merges it
+    assert not list(warehouse.pending_dir(config.home).glob("*.json"))
+    with duckdb.connect(str(config.snapshot_path), read_only=True) as connection:
+        assert connection.execute("select path, sha256 from meta.briefings").fetchall() == [
+            ("briefings/2026-11_rus-mex.pdf", rendered.sha256)]

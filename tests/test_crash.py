@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bilateral import refresh
+from bilateral import refresh, warehouse
 from bilateral.config import load_config
 from crash_worker import NEW, OLD, counts, spawn, wait_for
 
@@ -44,7 +44,7 @@ def test_killed_while_fetching_leaves_the_old_state_and_a_lock_the_next_run_take
     assert states(home) == (OLD, OLD)
     assert (home / "writer.lock").read_text() == f"refresh (pid {worker.pid})"  # left behind by the dead process
     config = load_config(settings, environ={"BILATERAL_HOME": str(home)})
-    with refresh.exclusive(config):  # the kernel released the flock with the process: nothing to clean up
+    with warehouse.exclusive(config.home):  # the kernel released the flock with the process: nothing to clean up
         pass
     recover(settings, home)
     assert states(home) == (NEW, NEW)

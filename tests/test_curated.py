@@ -150,8 +150,8 @@ def test_verdicts_follow_the_data(tmp_path):
     pair = Curated(("RUS", "MEX"), (), {"worldbank": 2}, curated.events(), curated.claims(claims_path))
     path = tmp_path / "warehouse.duckdb"
     with warehouse.writer(path) as connection:
-        warehouse.load(connection, "run-1", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 990})], pair)
-        warehouse.load(connection, "run-2", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 1300})], pair)
+        warehouse.load(connection, "run-1", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 990})], pair, tmp_path)
+        warehouse.load(connection, "run-2", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 1300})], pair, tmp_path)
         verdicts = {row[0]: row[1:] for row in connection.execute("select claim_id, verdict, held_for, reason from marts.claims_check").fetchall()}
     assert verdicts == {
         "within": ("supported", None, None),

@@ -26,7 +26,7 @@ def outcome(values: dict[tuple[str, str], float], source="worldbank", error=None
 
 def load(path, *outcomes):
     with warehouse.writer(path) as connection:
-        warehouse.load(connection, f"run-{dt.datetime.now().timestamp()}", dt.datetime.now(dt.timezone.utc), list(outcomes), PAIR)
+        warehouse.load(connection, f"run-{dt.datetime.now().timestamp()}", dt.datetime.now(dt.timezone.utc), list(outcomes), PAIR, path.parent)
         warehouse.publish(connection, path.with_name("published.duckdb"))
 
 
@@ -118,16 +118,15 @@ def test_every_table_view_and_column_has_a_comment(tmp_path):
 
 
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path, monkeypatch):
-    from bilateral import refresh
     from bilateral.config import load_config
     from bilateral.errors import WarehouseError
     from conftest import write_settings
 
     monkeypatch.setenv("BILATERAL_HOME", str(tmp_path / "home"))
     config = load_config(write_settings(tmp_path, None))
-    with refresh.exclusive(config, "refresh"):
+    with warehouse.exclusive(config.home, "refresh"):
         with pytest.raises(WarehouseError, match=r"a refresh cannot start: refresh \(pid \d+\) is writing"):
-            with refresh.exclusive(config, "refresh"):
+            with warehouse.exclusive(config.home, "refresh"):
                 pass
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from bilateral import queries, refresh, warehouse
+from bilateral import queries, warehouse
 from bilateral.briefing import context, render
 from bilateral.config import Config
 from bilateral.periods import as_of_day, parse_period
@@ -59,7 +59,7 @@ def _build(config: Config, label: str, start: dt.date, end: dt.date, as_of: dt.d
 
 def upgrade(config: Config) -> None:
     """Apply new migrations and views to the warehouse and publish it; opening the writer does both."""
-    with refresh.exclusive(config, "upgrade"), warehouse.writer(config.warehouse_path) as connection:
+    with warehouse.exclusive(config.home, "upgrade"), warehouse.writer(config.warehouse_path) as connection:
         warehouse.publish(connection, config.snapshot_path)
 
 
@@ -76,30 +76,57 @@ def write(config: Config, briefing: context.Briefing) -> Rendered:
 
 
 def record(config: Config, briefing: context.Briefing, as_of: dt.datetime, rendered: Rendered) -> None:
-    """Keep what the briefing printed, so the next one can say what changed; then list all briefings."""
+    """Keep what the briefing printed, so the next one can say what changed; then list all briefings.
+
+    While a refresh holds the warehouse the record goes to a small journal that the refresh's own
+    load merges, so a briefing never waits and its PDF and its record always agree.
+    """
     figures = {"figures": briefing.figures, "event_ids": [event["event_id"] for event in briefing.events]}
-    with refresh.exclusive(config, "briefing record"), warehouse.writer(config.warehouse_path) as connection:
-        with warehouse.transaction(connection):
-            connection.execute(
-                queries.text("record_briefing"),
-                {
-                    "period": briefing.period,
-                    "as_of": as_of,
-                    "rendered_at": dt.datetime.now(dt.timezone.utc),
-                    "path": rendered.path.relative_to(config.home).as_posix(),
-                    "sha256": rendered.sha256,
-                    "pages": rendered.pages,
-                    "figures": json.dumps(figures, default=str),
-                    "vintage": briefing.vintage,
-                },
-            )
-        warehouse.publish(connection, config.snapshot_path)
-        rows = connection.execute(queries.text("briefing_index")).fetchall()
-        columns = ("period", "as_of", "rendered_at", "path", "sha256", "pages", "vintage")
-    index = config.briefings_dir / "index.html"
-    partial = index.with_name(".index.html.part")
-    partial.write_text(render.index([dict(zip(columns, row)) for row in rows]), encoding="utf-8")
-    os.replace(partial, index)
+    entry = {
+        "period": briefing.period,
+        "as_of": as_of.isoformat(),
+        "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "path": rendered.path.relative_to(config.home).as_posix(),
+        "sha256": rendered.sha256,
+        "pages": rendered.pages,
+        "figures": json.dumps(figures, default=str),
+        "vintage": briefing.vintage,
+    }
+    try:
+        with warehouse.exclusive(config.home, "briefing record"), warehouse.writer(config.warehouse_path) as connection:
+            with warehouse.transaction(connection):
+                merged = warehouse.merge_pending_briefings(connection, config.home)
+                warehouse.record_briefing(connection, entry)
+            warehouse.publish(connection, config.snapshot_path)
+        for path in merged:
+            path.unlink(missing_ok=True)
+    except warehouse.WriterBusy:
+        _write_atomically(warehouse.pending_dir(config.home) / f"{entry['rendered_at']}_{rendered.sha256[:12]}.json",
+                          json.dumps(entry))
+    _write_atomically(config.briefings_dir / "index.html", render.index(_index_rows(config)))
+
+
+def _index_rows(config: Config) -> list[dict]:
+    """Every briefing file once, its latest render, newest period first: recorded ones and pending ones."""
+    with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
+        result = connection.execute(queries.text("briefing_index"))
+        columns = [column[0] for column in result.description]
+        records = [dict(zip(columns, row)) for row in result.fetchall()]
+    for path in sorted(warehouse.pending_dir(config.home).glob("*.json")):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        records.append({**entry, "as_of": dt.datetime.fromisoformat(entry["as_of"]),
+                        "rendered_at": dt.datetime.fromisoformat(entry["rendered_at"])})
+    latest = {}
+    for row in sorted(records, key=lambda row: row["rendered_at"]):
+        latest[row["path"]] = row
+    return sorted(latest.values(), key=lambda row: (row["period"], row["as_of"]), reverse=True)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
 
 
 def run_once(config: Config, period: str | None = None, as_of: str | None = None, since: str | None = None,

@@ -1,4 +1,4 @@
--- one row per briefing file, its latest render, newest period first, for briefings/index.html
+-- one row per recorded briefing render, for briefings/index.html (which keeps each file's latest render)
 select
     period,
     as_of,
@@ -8,5 +8,3 @@ select
     pages,
     vintage
 from meta.briefings
-qualify row_number() over (partition by path order by rendered_at desc) = 1
-order by period desc, as_of desc

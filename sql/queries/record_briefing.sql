@@ -2,8 +2,8 @@
 insert or replace into meta.briefings by name
 select
     $period as period,
-    $as_of as as_of,
-    $rendered_at as rendered_at,
+    cast($as_of as timestamptz) as as_of,
+    cast($rendered_at as timestamptz) as rendered_at,
     $path as path,
     $sha256 as sha256,
     $pages as pages,
