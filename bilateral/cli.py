@@ -197,6 +197,17 @@ def demo(
 
 
 @app.command()
+def doctor(config: ConfigOption = None) -> None:
+    """Check raw files against their sha256, the warehouse's invariants and the snapshot (exit 1 on damage)."""
+    from bilateral.doctor import examine
+
+    findings = examine(load_config(config))
+    for finding in findings:
+        typer.echo(finding.line)
+    raise typer.Exit(EXIT_FAILED if any(finding.problem for finding in findings) else EXIT_OK)
+
+
+@app.command()
 def serve(config: ConfigOption = None) -> None:
     """Serve the scheduled deployments (refresh daily, briefing monthly) until stopped."""
     settings = load_config(config)
@@ -357,6 +368,10 @@ def main() -> None:
         sys.exit(EXIT_FAILED)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:  # the file system said no (a read-only or missing home, a full disk): one line too
+        place = f"{error.filename}: " if error.filename else ""
+        typer.echo(f"bilateral: {place}{error.strerror or error}", err=True)
+        sys.exit(EXIT_FAILED)
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 

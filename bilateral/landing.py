@@ -28,11 +28,14 @@ class Landed:
 
 
 def land(home: Path, source: str, response: Response, known: dict[str, str]) -> Landed:
-    """Store the body as raw/<source>/<sha256[:2]>/<sha256>, atomically; note whether it changed."""
+    """Store the body as raw/<source>/<sha256[:2]>/<sha256>, atomically; note whether it changed.
+
+    A stored file whose bytes no longer match its name (damaged on disk) is written again.
+    """
     digest = hashlib.sha256(response.body).hexdigest()
     relative = Path("raw") / source / digest[:2] / digest
     target = home / relative
-    if not target.exists():
+    if not target.exists() or not is_intact(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{digest}.{os.getpid()}.part")
         with open(partial, "wb") as handle:
@@ -47,3 +50,8 @@ def land(home: Path, source: str, response: Response, known: dict[str, str]) -> 
         path=relative.as_posix(),
         is_unchanged=known.get(response.url) == digest,
     )
+
+
+def is_intact(path: Path) -> bool:
+    """Whether a landed file still holds the bytes its name (their sha256) promises."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() == path.name

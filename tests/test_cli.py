@@ -103,3 +103,14 @@ def test_the_demo_writes_a_complete_briefing_offline(tmp_path):
     assert "Goods trade between Russia and Mexico came to $1.59 bn in 2020" in text
     assert text.count("Source: IMF WEO, October 2025 edition") == 4  # every macro chart drawn
     assert not (tmp_path / "real").exists()
+
+
+def test_a_home_that_is_a_file_or_lies_under_one_is_one_line(tmp_path, fake):
+    # (a read-only home cannot be shown here: the tests run as root, whom permissions do not stop)
+    settings = write_settings(tmp_path, fake)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for home in (a_file, a_file / "home"):
+        done = bilateral("refresh", "--config", str(settings), home=home)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and str(a_file) in done.stderr, done.stderr
