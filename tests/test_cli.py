@@ -114,3 +114,14 @@ def test_a_home_that_is_a_file_or_lies_under_one_is_one_line(tmp_path, fake):
         done = bilateral("refresh", "--config", str(settings), home=home)
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1 and str(a_file) in done.stderr, done.stderr
+
+
+def test_a_second_refresh_is_refused_at_once_naming_the_holder(tmp_path, fake):
+    from bilateral import warehouse
+
+    settings = write_settings(tmp_path, fake)
+    with warehouse.exclusive(tmp_path / "home", "refresh"):
+        done = bilateral("refresh", "--config", str(settings), home=tmp_path / "home")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().endswith(f"a refresh cannot start: refresh (pid {os.getpid()}) is writing to {tmp_path / 'home'}")
+    assert not fake.requests  # refused before asking anything

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bilateral import refresh, warehouse
+from bilateral import warehouse
 from bilateral.config import load_config
 from crash_worker import NEW, OLD, counts, spawn, wait_for
 

@@ -31,7 +31,7 @@ def test_a_corrupted_raw_file_is_found_and_the_next_refresh_writes_it_again(fill
     damaged.write_bytes(damaged.read_bytes()[:-10] + b"0123456789")
     done = doctor(config)
     assert done.returncode == 1
-    assert f"damaged  " in done.stdout and damaged.relative_to(config.home).as_posix() in done.stdout
+    assert "damaged  " in done.stdout and damaged.relative_to(config.home).as_posix() in done.stdout
     refresh.run_once(config)
     assert doctor(config).returncode == 0
 

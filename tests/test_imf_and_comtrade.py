@@ -140,3 +140,17 @@ def test_comtrade_preview_cap_is_an_error_not_a_silent_cut(fake, settings, monke
 def test_switched_off_source_is_not_asked(settings):
     settings.write_text(settings.read_text().replace('[sources.comtrade]\n', '[sources.comtrade]\nenabled = false\n'))
     assert "comtrade" not in refresh.plan(load_config(settings))
+
+
+def test_sources_are_fetched_side_by_side_while_each_keeps_its_interval(fake, settings):
+    text = settings.read_text()
+    text = text.replace('ranked = ["NGDPD", "NGDPDPC"]', 'ranked = ["NGDPD", "NGDPDPC"]\nmin_interval_s = 0.3')
+    text = text.replace('indicators = ["XG_FOB_USD", "MG_CIF_USD"]', 'indicators = ["XG_FOB_USD", "MG_CIF_USD"]\nmin_interval_s = 0.3')
+    settings.write_text(text)
+    refresh.run_once(load_config(settings))
+    times = {prefix: [request.time for request in fake.requests if request.path.startswith(prefix)]
+             for prefix in ("/datamapper/", "/sdmx/")}
+    for spaced in times.values():  # each host's interval holds
+        assert min(later - earlier for earlier, later in zip(spaced, spaced[1:])) >= 0.29
+    # the IMTS answers arrive while DataMapper is still being asked: the two run at the same time
+    assert times["/sdmx/"][-1] < times["/datamapper/"][-1]
