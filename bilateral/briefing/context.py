@@ -431,7 +431,7 @@ def _state_text(state: str, row: dict, as_of_year: int) -> str:
 
 def _freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
     """Each source on three clocks: its latest period, the publisher's own stamp, our last good fetch."""
-    status = {row["source"]: row for row in _rows(connection, "briefing_freshness")}
+    status = {row["source"]: row for row in _rows(connection, "status")}
     rows = []
     for source in config.sources.values():
         row = status.get(source.name, {})

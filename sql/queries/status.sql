@@ -1,4 +1,5 @@
 -- one row per source: its state on three clocks, the last failure and its reason
+-- (`bilateral status`, the briefing's page 1 and its sources appendix)
 select
     source,
     state,
@@ -8,6 +9,7 @@ select
     last_status,
     last_success_at,
     last_failure_at,
-    last_error
+    last_error,
+    is_stale
 from marts.source_status
 order by source
