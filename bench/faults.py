@@ -230,7 +230,8 @@ def play(batch: tuple[Scenario, ...], fake: FakeAPI, clean: Config, folder: Path
             getattr(fake, setter)(*arguments)
         if scenario.kind != "value":
             fake.fail(scenario.kind, PATHS[scenario.source], times=scenario.times, **scenario.options)
-    summary = refresh.run_once(config)
+    # every series in full: the faults are played on the data answers, not on the change probes
+    summary = refresh.run_once(config, full=True)
     requests = {source: sum(bool(path.search(request.path)) for request in fake.requests) for source, path in PATHS.items()}
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
         appeared, vanished = differences(connection, clean)
@@ -239,7 +240,7 @@ def play(batch: tuple[Scenario, ...], fake: FakeAPI, clean: Config, folder: Path
     result = Result(batch, summary, requests, appeared, vanished, flagged, runs)
     if recover:
         fake.reset()
-        result.recovered = refresh.run_once(config)
+        result.recovered = refresh.run_once(config, full=True)
         with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
             result.unlike_clean_after_recovery = sum(map(len, differences(connection, clean)))
     return result

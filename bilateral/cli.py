@@ -104,18 +104,18 @@ def _quiet_prefect() -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 
-def _refreshed(settings: Config):
+def _refreshed(settings: Config, full: bool):
     """One refresh: as a Prefect flow run when a Prefect API is configured, else in this process."""
     if not _with_prefect():
         from bilateral import refresh as pipeline
 
-        return pipeline.run_once(settings)
+        return pipeline.run_once(settings, full)
     _refuse_if_writing(settings)
     _quiet_prefect()
     from flows.refresh import refresh_flow
 
     # a refresh in which a source failed ends Failed in Prefect; its summary is the state's data
-    outcome = refresh_flow(str(settings.path), return_state=True).result(raise_on_failure=False)
+    outcome = refresh_flow(str(settings.path), full, return_state=True).result(raise_on_failure=False)
     if isinstance(outcome, BaseException):
         raise outcome
     return outcome
@@ -154,11 +154,14 @@ def _exit_status(settings: Config, summary) -> int:
     return EXIT_PARTIAL if summary.status == "partial" or warehouse.ever_loaded(settings.snapshot_path) else EXIT_FAILED
 
 
+FullOption = Annotated[bool, typer.Option("--full", help="Fetch every series in full, whatever its change probe says.")]
+
+
 @app.command()
-def run(config: ConfigOption = None) -> None:
+def run(config: ConfigOption = None, full: FullOption = False) -> None:
     """Refresh every source, then render this period's briefing (exit 0 ok, 3 partial, 1 nothing loaded, 2 usage)."""
     settings = load_config(config)
-    summary = _refreshed(settings)
+    summary = _refreshed(settings, full)
     _report_failures(summary)
     pdf = _briefed(settings, None, None, None)
     typer.echo(f"{_summary_line(summary)}; briefing {pdf}")
@@ -166,10 +169,10 @@ def run(config: ConfigOption = None) -> None:
 
 
 @app.command()
-def refresh(config: ConfigOption = None) -> None:
+def refresh(config: ConfigOption = None, full: FullOption = False) -> None:
     """Fetch every enabled source and load what changed (exit 0 ok, 3 partial, 1 nothing loaded, 2 usage)."""
     settings = load_config(config)
-    summary = _refreshed(settings)
+    summary = _refreshed(settings, full)
     _report_failures(summary)
     typer.echo(_summary_line(summary))
     raise typer.Exit(_exit_status(settings, summary))

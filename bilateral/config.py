@@ -56,6 +56,7 @@ class SourceConfig:
     ranked: tuple[str, ...] = ()
     years: int = 5
     stale_after_years: int = 2
+    full_every_days: int = 7
     key: Secret | None = field(default=None, repr=False)
 
 
@@ -158,7 +159,7 @@ KNOWN_KEYS = {
     "years": {"start", "end"},
     "sources": {"*"},
     "sources.*": {"enabled", "base_url", "indicators", "per_page", "min_interval_s", "edition", "ranked", "years",
-                  "stale_after_years"},
+                  "stale_after_years", "full_every_days"},
     "http": {"connect_timeout_s", "read_timeout_s", "retries", "backoff_s", "retry_after_max_s"},
     "schedule": {"timezone", "refresh_cron", "briefing_cron"},
 }
@@ -267,6 +268,9 @@ def _source(document: dict, name: str, where: str, environ) -> SourceConfig:
     stale = table.get("stale_after_years", 2)
     if not isinstance(stale, int) or isinstance(stale, bool) or not 0 <= stale <= 50:
         raise ConfigError(f"{where}: {prefix}.stale_after_years must be a whole number from 0 to 50, found {stale!r}")
+    full_every = table.get("full_every_days", 7)
+    if not isinstance(full_every, int) or isinstance(full_every, bool) or not 0 <= full_every <= 365:
+        raise ConfigError(f"{where}: {prefix}.full_every_days must be a whole number from 0 to 365, found {full_every!r}")
     key_variable = KEY_VARIABLES.get(name)
     key = environ.get(key_variable) if key_variable else None
     return SourceConfig(
@@ -280,6 +284,7 @@ def _source(document: dict, name: str, where: str, environ) -> SourceConfig:
         ranked=tuple(ranked),
         years=years,
         stale_after_years=stale,
+        full_every_days=full_every,
         key=Secret(key) if key else None,
     )
 

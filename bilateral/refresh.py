@@ -22,7 +22,7 @@ from bilateral.config import Config
 from bilateral.errors import BilateralError, SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
 from bilateral.landing import land
-from bilateral.sources import Parsed, Request, labels_frame, observations_frame, registry
+from bilateral.sources import Parsed, Request, check_json, labels_frame, observations_frame, registry
 from bilateral.warehouse import Curated, SourceOutcome
 
 log = logging.getLogger(__name__)
@@ -70,58 +70,112 @@ def plan(config: Config) -> dict[str, list[Request]]:
     return {source.name: modules[source.name].requests_for(config) for source in config.enabled_sources()}
 
 
-def collect(config: Config, source: str, requests: list[Request], known: dict[str, str]) -> SourceOutcome:
+def collect(config: Config, source: str, requests: list[Request], known: dict[str, str],
+            series: dict[str, tuple[str, dt.datetime]] | None = None) -> SourceOutcome:
     """Fetch, land and parse one source's requests; a failure becomes the outcome's error.
 
     A failed data request fails the source: it loads nothing from this run, so its
     earlier values stay as they were. A failed metadata or labels request does not:
     the values load without what it would have said, and the source is partial.
+
+    With `series` (the stamps of each series' last full fetch) a data series is first
+    probed, and skipped when its publisher's stamp has not moved since a full fetch within
+    `full_every_days`; without it (`--full`) every series is fetched in full.
     """
     module = registry()[source]
     settings = config.sources[source]
     client = HttpClient(config.http, settings.min_interval_s, module.headers(settings), known_good=known.values())
     started = time.monotonic()
-    fetches: list[dict] = []
-    answers: list[tuple[str, Parsed]] = []
-    facts: dict = {}
-    warnings: list[str] = []
-    reread = False  # a changed metadata answer (a new edition) re-reads every data answer
+    taken = _Taken()
     try:
         for request in requests:
+            if request.kind == "labels" and series is not None and not taken.stamps and taken.unchanged:
+                continue  # nothing new to name: names are asked again with the next full fetch
+            if request.kind == "data" and series is not None and _unchanged(config, module, client, request, series, taken):
+                continue
             try:
                 for response in module.fetch(client, request):
-                    landed = land(config.home, source, response, known)
-                    fetch = _fetch_row(source, response, landed)
-                    fetches.append(fetch)
-                    if request.kind == "metadata" or reread or not landed.is_unchanged:
-                        answer = _parsed(module, request, response, facts)
-                        fetch.update(published=answer.published, problem=_one_line("; ".join(answer.problems)) or None)
-                        facts.update(answer.facts)
-                        reread |= request.kind == "metadata" and not landed.is_unchanged
-                        answers.append((response.url, answer))
+                    taken.answer(config, module, request, response, known)
             except BilateralError as error:
                 if request.kind == "data":
                     raise
-                warnings.append(_one_line(f"{_named(source, error)} ({BEST_EFFORT[request.kind]})"))
-        _refuse_conflicts(source, answers)
+                taken.warnings.append(_one_line(f"{_named(source, error)} ({BEST_EFFORT[request.kind]})"))
+        _refuse_conflicts(source, taken.answers)
     except BilateralError as error:
         message = _one_line(_named(source, error))
-        for row in fetches:
+        for row in taken.fetches:
             row["error"] = message
-        return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(fetches), error=message)
+        return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(taken.fetches), error=message)
     finally:
         client.close()
-    observations = _concat([item.observations for _, item in answers], observations_frame([]))
-    unchanged = sum(row["is_unchanged"] for row in fetches)
-    log.info("%s: %d answers (%d unchanged), %d values read in %.1f s", source, len(fetches), unchanged, len(observations),
-             time.monotonic() - started)
+    observations = _concat([item.observations for _, item in taken.answers], observations_frame([]))
+    log.info("%s: %d answers (%d unchanged), %d series unchanged since their stamp, %d values read in %.1f s", source,
+             len(taken.fetches), sum(row["is_unchanged"] for row in taken.fetches), len(taken.unchanged),
+             len(observations), time.monotonic() - started)
     return SourceOutcome(
         source,
         observations,
-        _concat([item.labels for _, item in answers], labels_frame([])),
-        _fetches_frame(fetches),
-        warning="; ".join(warnings) or None,
+        _concat([item.labels for _, item in taken.answers], labels_frame([])),
+        _fetches_frame(taken.fetches),
+        warning="; ".join(taken.warnings) or None,
+        stamps=taken.stamps,
+        unchanged_series=taken.unchanged,
     )
+
+
+@dataclass
+class _Taken:
+    """What one source's requests brought in so far."""
+
+    fetches: list[dict] = field(default_factory=list)
+    answers: list[tuple[str, Parsed]] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    stamps: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    reread: bool = False  # a changed metadata answer (a new edition) re-reads every data answer
+
+    def land(self, config: Config, source: str, response: Response, known: dict[str, str]):
+        landed = land(config.home, source, response, known)
+        fetch = _fetch_row(source, response, landed)
+        self.fetches.append(fetch)
+        return landed, fetch
+
+    def answer(self, config: Config, module: ModuleType, request: Request, response: Response, known: dict[str, str]) -> None:
+        landed, fetch = self.land(config, module.NAME, response, known)
+        if request.kind == "metadata" or self.reread or not landed.is_unchanged:
+            answer = _parsed(module, request, response, self.facts)
+            fetch.update(published=answer.published, problem=_one_line("; ".join(answer.problems)) or None)
+            self.facts.update(answer.facts)
+            self.reread |= request.kind == "metadata" and not landed.is_unchanged
+            self.answers.append((response.url, answer))
+
+
+def _unchanged(config: Config, module: ModuleType, client: HttpClient, request: Request,
+               series: dict[str, tuple[str, dt.datetime]], taken: _Taken) -> bool:
+    """Ask the cheapest question; True when the series' stamp has not moved since a recent full fetch.
+
+    Otherwise the stamp is kept, to be stored when the full fetch that follows has loaded.
+    """
+    probe = module.probe_for(request)
+    body = None
+    if probe is not None:
+        response = client.get(probe.url, params=probe.params, check=check_json)
+        taken.land(config, module.NAME, response, {})
+        body = response.body
+    try:
+        stamp = module.stamp_of(request, body, taken.facts)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        stamp = None  # a probe the module cannot read: fetch in full
+    if stamp is None:
+        return False
+    previous = series.get(request.series)
+    full_every = dt.timedelta(days=config.sources[module.NAME].full_every_days)
+    if previous and previous[0] == stamp and dt.datetime.now(dt.timezone.utc) - previous[1] < full_every:
+        taken.unchanged.append(request.series)
+        return True
+    taken.stamps[request.series] = stamp
+    return False
 
 
 # what a run does without an answer that is not data
@@ -206,19 +260,21 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
     return RunSummary(run_id=run_id, status=status, outcomes=outcomes)
 
 
-def run_once(config: Config) -> RunSummary:
+def run_once(config: Config, full: bool = False) -> RunSummary:
     """The whole refresh in this process: what flows/refresh.py does, without Prefect.
 
     Each source is one host with its own politeness interval, so the sources are fetched side
     by side, a thread each (as the flow's tasks are), and a refresh takes about as long as its
-    slowest host; the load stays one writer.
+    slowest host; the load stays one writer. `full` fetches every series in full, whatever its
+    change probe says.
     """
     started_at = dt.datetime.now(dt.timezone.utc)
     with warehouse.exclusive(config.home, "refresh"):
         known = warehouse.known_fetches(config.snapshot_path)
+        series = None if full else warehouse.series_state(config.snapshot_path)
         planned = plan(config)
         with ThreadPoolExecutor(max_workers=max(len(planned), 1), thread_name_prefix="collect") as pool:
-            futures = [pool.submit(collect, config, source, requests, known) for source, requests in planned.items()]
+            futures = [pool.submit(collect, config, source, requests, known, series) for source, requests in planned.items()]
             outcomes = [future.result() for future in futures]
         return load(config, new_run_id(started_at), started_at, outcomes)
 

@@ -65,6 +65,8 @@ class SourceOutcome:
     error: str | None = None  # the source failed: nothing of it loads from this run
     counts: LoadCounts = field(default_factory=LoadCounts)
     warning: str | None = None  # its values load, but metadata or names are missing
+    stamps: dict[str, str] = field(default_factory=dict)  # series fetched in full -> its change stamp
+    unchanged_series: list[str] = field(default_factory=list)  # series skipped: their stamp had not moved
 
     @property
     def status(self) -> str:
@@ -224,6 +226,17 @@ def ever_loaded(path: Path) -> bool:
         return bool(connection.execute(queries.text("ever_loaded")).fetchone()[0])
 
 
+def series_state(path: Path) -> dict[str, tuple[str, dt.datetime]]:
+    """Per series, the change stamp of its last full fetch and when that was; none when unreadable."""
+    if not path.exists():
+        return {}
+    try:
+        with contextlib.closing(reader(path)) as connection:
+            return {series: (stamp, at) for series, stamp, at in connection.execute(queries.text("series_state")).fetchall()}
+    except (WarehouseError, duckdb.Error):
+        return {}  # as for known fetches: every series is then fetched in full
+
+
 def revisions_of_run(path: Path, run_id: str) -> list[dict]:
     """The values a run revised, old and new, from the published snapshot."""
     with contextlib.closing(reader(path)) as connection:
@@ -255,6 +268,9 @@ def load(
             if outcome.error is None:
                 outcome.counts = _merge_observations(connection, run_id, loaded_at, outcome.observations)
                 _upsert_labels(connection, outcome.labels)
+                for series, stamp in outcome.stamps.items():
+                    connection.execute("insert or replace into meta.series values (?, ?, ?, ?)",
+                                       [outcome.source, series, stamp, loaded_at])
         status = run_status(outcomes)
         _record_run(connection, run_id, started_at, loaded_at, status, outcomes)
     for path in merged:  # recorded for good: the journal entries are done

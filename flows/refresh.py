@@ -17,8 +17,9 @@ from bilateral.warehouse import SourceOutcome
 
 
 @task(cache_policy=NONE, task_run_name="collect-{source}")
-def collect_source(config: Config, source: str, requests: list[Request], known: dict[str, str]) -> SourceOutcome:
-    outcome = refresh.collect(config, source, requests, known)
+def collect_source(config: Config, source: str, requests: list[Request], known: dict[str, str],
+                   series: dict | None) -> SourceOutcome:
+    outcome = refresh.collect(config, source, requests, known, series)
     if outcome.error:
         get_run_logger().warning(outcome.error)
     return outcome
@@ -30,7 +31,7 @@ def load_outcomes(config: Config, run_id: str, started_at: dt.datetime, outcomes
 
 
 @flow(name="refresh")
-def refresh_flow(config_path: str | None = None) -> RunSummary | State:
+def refresh_flow(config_path: str | None = None, full: bool = False) -> RunSummary | State:
     """The refresh; it ends Failed, after loading and publishing what did work, when any source failed,
     so schedules and automations see it (the run summary travels in the state's data)."""
     config = load_config(config_path)
@@ -38,8 +39,9 @@ def refresh_flow(config_path: str | None = None) -> RunSummary | State:
     run_id = refresh.new_run_id(started_at)
     with warehouse.exclusive(config.home, "refresh"):
         known = warehouse.known_fetches(config.snapshot_path)
+        series = None if full else warehouse.series_state(config.snapshot_path)
         futures = [
-            collect_source.submit(config, source, requests, known) for source, requests in refresh.plan(config).items()
+            collect_source.submit(config, source, requests, known, series) for source, requests in refresh.plan(config).items()
         ]
         summary = load_outcomes(config, run_id, started_at, [future.result() for future in futures])
     get_run_logger().info(summaries.run_line(summary))

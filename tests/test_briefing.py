@@ -71,6 +71,7 @@ def test_as_of_before_a_revision_shows_the_old_value_and_the_next_briefing_lists
     refresh.run_once(config)
     before = dt.datetime.now(dt.timezone.utc)
     fake.set_datamapper_value("NGDPD", "MEX", 2024, 1900.5)
+    fake.set_weo_edition("World Economic Outlook (October 2025)", "2025-11-20 00:00:00")  # the IMF's stamp moves with it
     assert refresh.run_once(config).revised == 1
     # --as-of takes a day; the revision happened within this one, so the moment is given directly
     old_briefing = produce.build(config, "2026-10", before)

@@ -4,6 +4,8 @@
     fetch(client, request) -> Iterator[Response] the answers (several pages for paged APIs)
     parse(request, body, url, fetched_at, facts) -> Parsed   bytes -> the one long observation shape
     headers(source_config) -> dict             extra request headers (keys, Accept)
+    probe_for(request) -> Request | None       the cheapest question that says whether a series changed
+    stamp_of(request, probe_body, facts) -> str | None   the series' change stamp (None: cannot tell)
 
 so the refresh treats them alike. A request is of one of three kinds: `data` (values),
 `metadata` (what the publisher says about its release: edition, update stamp; read on
@@ -49,6 +51,12 @@ class Request:
     url: str
     params: dict = field(default_factory=dict, hash=False)
     context: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def series(self) -> str:
+        """The series a data request asks for: its URL and parameters, pages aside."""
+        asked = "&".join(f"{key}={value}" for key, value in sorted(self.params.items()) if key != "page")
+        return f"{self.url}?{asked}" if asked else self.url
 
     @property
     def label(self) -> str:

@@ -65,6 +65,14 @@ def m49(iso3: str) -> int:
     return int(pycountry.countries.get(alpha_3=iso3).numeric)
 
 
+def probe_for(request: Request) -> Request | None:
+    return None  # the availability endpoint's release dates are not used yet: every run asks in full
+
+
+def stamp_of(request: Request, probe_body: bytes | None, facts: dict) -> str | None:
+    return None
+
+
 def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     yield client.get(request.url, params=request.params, check=check_json)
 

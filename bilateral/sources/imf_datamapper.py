@@ -53,6 +53,16 @@ def requests_for(config: Config) -> list[Request]:
     return requests
 
 
+def probe_for(request: Request) -> Request | None:
+    return None  # /indicators, asked first in every run, says when each indicator last changed
+
+
+def stamp_of(request: Request, probe_body: bytes | None, facts: dict) -> str | None:
+    modified = facts.get("modified", {}).get(request.context.get("indicator"))
+    edition = facts.get("editions", {}).get(request.context.get("indicator"))
+    return f"edition={edition};last-modified={modified}" if modified and edition else None
+
+
 def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     yield client.get(request.url, params=request.params or None, check=check_json)
 
@@ -104,7 +114,7 @@ def _metadata(document, url: str, fetched_at: dt.datetime) -> Parsed:
     indicators = require(document, "indicators", NAME, url)
     if not isinstance(indicators, dict):
         raise SchemaDriftError(f"{NAME}: {url}: field 'indicators' is {type(indicators).__name__}, expected an object")
-    editions, stamps, labels, problems = {}, [], [], []
+    editions, modified, stamps, labels, problems = {}, {}, [], [], []
     for code, record in indicators.items():
         if not isinstance(record, dict):
             continue
@@ -113,11 +123,14 @@ def _metadata(document, url: str, fetched_at: dt.datetime) -> Parsed:
             editions[code] = edition
         stamp, problem = publisher_date(record.get("last-modified"), NAME, url, f"indicators.{code}.last-modified", fetched_at)
         stamps += [stamp] if stamp else []
+        if isinstance(record.get("last-modified"), str) and len(record["last-modified"]) <= 40:
+            modified[code] = record["last-modified"]
         problems += [problem] if problem else []
         if record.get("label"):
             labels.append({"source": NAME, "kind": "indicator", "code": code, "name": bounded(record["label"]),
                            "unit": bounded(record.get("unit")), "note": None})
-    return parsed(labels=labels, facts={"editions": editions}, published=max(stamps, default=None), problems=problems)
+    return parsed(labels=labels, facts={"editions": editions, "modified": modified}, published=max(stamps, default=None),
+                  problems=problems)
 
 
 def weo_edition(source) -> str | None:

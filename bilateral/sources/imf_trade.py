@@ -47,6 +47,14 @@ def requests_for(config: Config) -> list[Request]:
     ]
 
 
+def probe_for(request: Request) -> Request | None:
+    return None  # the dataflow's own record, asked first in every run, says when IMTS was last updated
+
+
+def stamp_of(request: Request, probe_body: bytes | None, facts: dict) -> str | None:
+    return f"lastUpdatedAt={facts['updated']}" if facts.get("updated") else None
+
+
 def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     yield client.get(request.url, params=request.params, check=check_json)
 

@@ -62,6 +62,20 @@ def requests_for(config: Config) -> list[Request]:
     return data + labels
 
 
+def probe_for(request: Request) -> Request | None:
+    """The first page with one row: its envelope gives `total` and `lastupdated` for the whole series."""
+    return Request(NAME, "probe", request.url, params={**request.params, "per_page": 1}, context=request.context)
+
+
+def stamp_of(request: Request, probe_body: bytes | None, facts: dict) -> str | None:
+    """`lastupdated` and `total` of the series; the World Bank sometimes revises without moving
+    `lastupdated`, which the periodic full fetch catches."""
+    if probe_body is None:
+        return None
+    envelope = _envelope(decode_json(NAME, request.url, probe_body), request.url)
+    return f"lastupdated={str(envelope.get('lastupdated'))[:64]};total={envelope.get('total')}"
+
+
 def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
     """Every page the first page's envelope announces."""
     first = client.get(request.url, params=request.params, check=check_json)
