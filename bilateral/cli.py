@@ -232,15 +232,17 @@ def status(
     form: Annotated[StatusFormat, typer.Option("--format", help="text for people, json for scripts.")] = StatusFormat.text,
 ) -> None:
     """Per source: state (current, stale, no data, failed), latest period, publisher's stamp, fetch time, last error."""
-    from bilateral import analyst, queries
+    from bilateral import analyst, queries, warehouse
     from bilateral.summaries import status_json, status_text
 
-    with contextlib.closing(analyst.connect(load_config(config))) as connection:
+    settings = load_config(config)
+    with contextlib.closing(analyst.connect(settings)) as connection:
         sources, last_run, last_briefing = (
             analyst.query(connection, queries.text(name)).records() for name in ("status", "last_run", "last_briefing")
         )
     render = status_json if form is StatusFormat.json else status_text
-    typer.echo(render(sources, next(iter(last_run), None), next(iter(last_briefing), None)), nl=False)
+    publish = warehouse.publish_failure(settings.home)
+    typer.echo(render(sources, next(iter(last_run), None), next(iter(last_briefing), None), publish), nl=False)
 
 
 @app.command()

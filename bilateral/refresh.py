@@ -37,6 +37,7 @@ class RunSummary:
     run_id: str
     status: str
     outcomes: list[SourceOutcome] = field(default_factory=list)
+    publish_error: str | None = None
 
     @property
     def new(self) -> int:
@@ -52,7 +53,8 @@ class RunSummary:
 
     @property
     def failures(self) -> list[str]:
-        return [outcome.error for outcome in self.outcomes if outcome.error]
+        failed = [outcome.error for outcome in self.outcomes if outcome.error]
+        return failed + ([self.publish_error] if self.publish_error else [])
 
     @property
     def warnings(self) -> list[str]:
@@ -256,7 +258,12 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
     checked = Curated(config.pair, config.peers, lags, curated.events(), curated.claims())
     with warehouse.writer(config.warehouse_path) as connection:
         status = warehouse.load(connection, run_id, started_at, outcomes, checked, config.home)
-        warehouse.publish(connection, config.snapshot_path)
+        try:
+            warehouse.publish(connection, config.snapshot_path)
+        except warehouse.PublishError as error:
+            # loaded but not seen by readers: never "ok", and said out loud
+            return RunSummary(run_id=run_id, status="failed" if status == "failed" else "partial", outcomes=outcomes,
+                              publish_error=str(error))
     return RunSummary(run_id=run_id, status=status, outcomes=outcomes)
 
 

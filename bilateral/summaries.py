@@ -48,8 +48,8 @@ def briefing_markdown(briefing, pdf: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict | None) -> str:
-    """`bilateral status`: a line per source, then the last run and the last briefing, all in full."""
+def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict | None, publish: dict | None) -> str:
+    """`bilateral status`: a line per source, then the snapshot, the last run and the last briefing, all in full."""
     lines = []
     for row in sources:
         fetched = _moment(row["fetched_at"]) if row["fetched_at"] else "never"
@@ -62,6 +62,8 @@ def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict 
         lines.append(line)
     if not sources:
         lines.append("no source has been refreshed yet")
+    if publish:
+        lines.append(f"snapshot        stale: the last publish failed ({publish['at'] or 'time unknown'}): {publish['reason']}")
     if last_run:
         lines.append(
             f"last run        {last_run['status']:<7} {last_run['run_id']} at {_moment(last_run['finished_at'])}: "
@@ -75,11 +77,12 @@ def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict 
     return "\n".join(lines) + "\n"
 
 
-def status_json(sources: list[dict], last_run: dict | None, last_briefing: dict | None) -> str:
+def status_json(sources: list[dict], last_run: dict | None, last_briefing: dict | None, publish: dict | None) -> str:
     """`bilateral status --format json`: the same facts for scripts, strict JSON, times in ISO 8601."""
     from bilateral.analyst import strict_json
 
-    return strict_json({"sources": sources, "last_run": last_run, "last_briefing": last_briefing}) + "\n"
+    snapshot = {"stale": bool(publish), "reason": publish["reason"] if publish else None}
+    return strict_json({"sources": sources, "snapshot": snapshot, "last_run": last_run, "last_briefing": last_briefing}) + "\n"
 
 
 def _moment(moment) -> str:

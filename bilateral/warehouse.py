@@ -427,5 +427,28 @@ def publish(connection: duckdb.DuckDBPyConnection, snapshot: Path) -> None:
     try:
         shutil.copyfile(writer_path, staging)
         os.replace(staging, snapshot)
+    except OSError as error:
+        reason = f"{snapshot}: cannot publish: {error.strerror or error}; readers still see the previous snapshot"
+        failure = {"at": dt.datetime.now(dt.timezone.utc).isoformat(), "reason": reason}
+        publish_failure_path(snapshot.parent).write_text(json.dumps(failure), encoding="utf-8")
+        raise PublishError(reason) from None
     finally:
         staging.unlink(missing_ok=True)
+    publish_failure_path(snapshot.parent).unlink(missing_ok=True)
+
+
+class PublishError(WarehouseError):
+    """The warehouse loaded but its snapshot could not be replaced: readers see the previous one."""
+
+
+def publish_failure_path(home: Path) -> Path:
+    """Where a failed publish leaves its reason, for `bilateral status`, until a publish succeeds."""
+    return home / "publish.failed"
+
+
+def publish_failure(home: Path) -> dict | None:
+    path = publish_failure_path(home)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    except (OSError, ValueError):
+        return {"at": None, "reason": f"{path}: a publish failed; its record cannot be read"}
