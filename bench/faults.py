@@ -38,6 +38,7 @@ LOADED = "loaded"  # retried or read despite the quirk: its values equal a clean
 FAILED = "failed"  # marked failed with one line naming source, URL and cause; previous values intact
 KEPT = "kept"  # an answer without data: nothing loaded, nothing deleted, the source ok
 FLAGGED = "flagged"  # the value loaded and listed in marts.data_quality
+PARTIAL = "partial"  # names or metadata failed: the values loaded as in a clean run, the source partial with the reason
 
 # the data requests of each source match this (FakeAPI.fail's path_contains): the IMF's metadata
 # requests, asked first, stay clean, so a fault hits the values
@@ -69,6 +70,7 @@ class Scenario:
     read_timeout: float = 5
     values: tuple = ()  # "value": (FakeAPI setter, arguments) pairs
     flagged: tuple = ()  # FLAGGED: its marts.data_quality rows, in the view's columns; the planted value first
+    path: str | None = None  # where the fault strikes, when not the source's data requests (PATHS)
 
 
 def _each_source(kind: str, expect: str, requests: dict[str, int] | int | None = None, **fields) -> list[Scenario]:
@@ -145,6 +147,15 @@ SCENARIOS: list[Scenario] = [
     Scenario("imf_trade", "value", FLAGGED, requests=1,
              values=(("set_imts_value", ("MEX", "XG_FOB_USD", "RUS", 2020, -421377000.0)),),
              flagged=(("imf_trade", "XG_FOB_USD", "MEX", "RUS", "2020", -421377000.0, 398714000.0, "negative", None),)),
+    # names fail: the World Bank's country names (the only answer asked with per_page=400) and an indicator's
+    # metadata; every value loads as in a clean run and the names fall back to the stored ones
+    *[
+        Scenario("worldbank", "status", PARTIAL, {"status": status}, times=PERSISTENT, requests=13 + ATTEMPTS - 1,
+                 cause=f"HTTP {status}", path="per_page=400")
+        for status in (500, 503)
+    ],
+    Scenario("worldbank", "html", PARTIAL, times=PERSISTENT, requests=13 + ATTEMPTS - 1, cause="an HTML page instead of JSON",
+             path="/v2/indicator/SP.POP.TOTL"),
 ]
 
 VALUE_COLUMNS = "source, dataset, indicator, ref_area, counterpart_area, period, value, unit, is_forecast, source_updated"
@@ -176,7 +187,8 @@ def _fits(batch: list[Scenario], scenario: Scenario) -> bool:
 def name(scenario: Scenario) -> str:
     detail = [str(value) for value in scenario.options.values()] + [flag[1] for flag in scenario.flagged[:1]]
     persistent = ["persistent"] if scenario.times >= PERSISTENT else []
-    return "-".join([scenario.source, scenario.kind, *detail, *persistent])
+    where = ["names"] if scenario.path else []
+    return "-".join([scenario.source, scenario.kind, *where, *detail, *persistent])
 
 
 @dataclass
@@ -229,7 +241,7 @@ def play(batch: tuple[Scenario, ...], fake: FakeAPI, clean: Config, folder: Path
         for setter, arguments in scenario.values:
             getattr(fake, setter)(*arguments)
         if scenario.kind != "value":
-            fake.fail(scenario.kind, PATHS[scenario.source], times=scenario.times, **scenario.options)
+            fake.fail(scenario.kind, scenario.path or PATHS[scenario.source], times=scenario.times, **scenario.options)
     # every series in full: the faults are played on the data answers, not on the change probes
     summary = refresh.run_once(config, full=True)
     requests = {source: sum(bool(path.search(request.path)) for request in fake.requests) for source, path in PATHS.items()}

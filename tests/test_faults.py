@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from bench import faults
-from bench.faults import FAILED, FLAGGED, KEPT, LOADED, PATHS
+from bench.faults import FAILED, FLAGGED, KEPT, LOADED, PARTIAL, PATHS
 from bilateral import refresh, warehouse
 from bilateral.config import HttpConfig, load_config
 from bilateral.http import HttpClient
@@ -61,6 +61,17 @@ def test_a_passing_fault_or_a_quirk_loads_the_values_of_a_clean_run(played, scen
     assert result.outcome(scenario.source).error is None
     assert result.requests[scenario.source] == scenario.requests
     assert result.of(scenario.source, result.appeared) == []  # nothing new, nothing changed, nothing counted twice
+    assert result.of(scenario.source, result.vanished) == []
+
+
+@pytest.mark.parametrize("scenario", expecting(PARTIAL))
+def test_failing_names_leave_the_values_of_a_clean_run_and_a_partial_source(played, scenario):
+    result = played(scenario)
+    outcome = result.outcome(scenario.source)
+    assert outcome.error is None and outcome.status == "partial"
+    assert scenario.cause in outcome.warning and "names fall back to the last stored ones" in outcome.warning
+    assert result.requests[scenario.source] == scenario.requests  # retries never multiply
+    assert result.of(scenario.source, result.appeared) == []
     assert result.of(scenario.source, result.vanished) == []
 
 
