@@ -212,13 +212,17 @@ def doctor(config: ConfigOption = None) -> None:
 
 @app.command()
 def serve(config: ConfigOption = None) -> None:
-    """Serve the scheduled deployments (refresh daily, briefing monthly) until stopped."""
+    """Serve the scheduled deployments (refresh daily, briefing monthly) until stopped; one per data directory."""
+    from bilateral.warehouse import exclusive
+
     settings = load_config(config)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    from flows.serve import serve_forever
+    # refused at once when another serve runs here: two would also race to migrate a temporary Prefect server's database
+    with exclusive(settings.home, "serve", lock="serve"):
+        from flows.serve import serve_forever
 
-    serve_forever(settings)
+        serve_forever(settings)
 
 
 class StatusFormat(str, Enum):

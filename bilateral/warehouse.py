@@ -76,20 +76,22 @@ class SourceOutcome:
 
 
 @contextlib.contextmanager
-def exclusive(home: Path, what: str = "refresh") -> Iterator[None]:
-    """Hold the data directory's writer lock, or fail at once naming who holds it.
+def exclusive(home: Path, what: str = "refresh", lock: str = "writer") -> Iterator[None]:
+    """Hold one of the data directory's locks, or fail at once naming who holds it.
 
-    Everything that writes the warehouse takes it here; readers never need it.
+    Everything that writes the warehouse takes the writer lock here; readers never need it.
+    `bilateral serve` holds the serve lock, so two servers never start on one directory.
     """
     home.mkdir(parents=True, exist_ok=True)
-    path = home / "writer.lock"
+    path = home / f"{lock}.lock"
     with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise WriterBusy(f"{path}: a {what} cannot start: {holder} is writing to {home}") from None
+            doing = "is writing to" if lock == "writer" else "is already running on"
+            raise WriterBusy(f"{path}: a {what} cannot start: {holder} {doing} {home}") from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{what} (pid {os.getpid()})")

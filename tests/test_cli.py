@@ -125,3 +125,12 @@ def test_a_second_refresh_is_refused_at_once_naming_the_holder(tmp_path, fake):
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().endswith(f"a refresh cannot start: refresh (pid {os.getpid()}) is writing to {tmp_path / 'home'}")
     assert not fake.requests  # refused before asking anything
+
+
+def test_a_second_serve_on_one_data_directory_is_refused_at_once(tmp_path):
+    from bilateral import warehouse
+
+    with warehouse.exclusive(tmp_path / "home", "serve", lock="serve"):
+        done = bilateral("serve", home=tmp_path / "home")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().endswith(f"a serve cannot start: serve (pid {os.getpid()}) is already running on {tmp_path / 'home'}")
