@@ -149,3 +149,15 @@ def test_a_warehouse_from_an_earlier_version_is_brought_up_to_date_for_the_brief
     assert briefing.quality_flags == []
     with duckdb.connect(str(config.snapshot_path), read_only=True) as connection:
         assert connection.execute("select count(*) from duckdb_views() where view_name = 'data_quality'").fetchone() == (1,)
+
+
+def test_a_rerender_on_unchanged_data_keeps_the_pdf_and_a_change_renders_again(config, fake):
+    refresh.run_once(config)
+    _, first = brief(config)
+    stamp = first.path.stat().st_mtime_ns
+    _, again = brief(config)
+    assert (again.sha256, again.pages, again.path.stat().st_mtime_ns) == (first.sha256, first.pages, stamp)  # not rendered
+    fake.set_worldbank_value("SP.POP.TOTL", "MEX", 2025, 132000000.0, lastupdated="2026-09-01")
+    refresh.run_once(config)
+    _, changed = brief(config)
+    assert changed.sha256 != first.sha256 and changed.path.stat().st_mtime_ns != stamp

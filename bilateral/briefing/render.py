@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -66,8 +67,16 @@ def html(briefing: Briefing) -> str:
 
 
 def pdf(document: str, target: Path) -> tuple[str, int]:
-    """Write the PDF next to its target and swap it in; returns its sha256 and page count."""
+    """Write the PDF next to its target and swap it in; returns its sha256 and page count.
+
+    When the document and its stylesheet are those the target was rendered from (nothing
+    changed since: the same data give the same HTML), the PDF on disk is kept as it is.
+    """
     static = reports_dir() / "static"
+    source = _source_hash(document, static)
+    kept = _unchanged_render(target, source)
+    if kept:
+        return kept
     rendered = HTML(string=document, base_url=static.as_uri() + "/", url_fetcher=StaticOnlyFetcher(static)).render()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
@@ -77,7 +86,29 @@ def pdf(document: str, target: Path) -> tuple[str, int]:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return hashlib.sha256(target.read_bytes()).hexdigest(), len(rendered.pages)
+    sha256, pages = hashlib.sha256(target.read_bytes()).hexdigest(), len(rendered.pages)
+    _render_record(target).write_text(json.dumps({"source": source, "pdf": sha256, "pages": pages}), encoding="utf-8")
+    return sha256, pages
+
+
+def _source_hash(document: str, static: Path) -> str:
+    """What a PDF is made from: the HTML and the stylesheet (fonts and charts are inside or fixed)."""
+    return hashlib.sha256(document.encode("utf-8") + (static / "briefing.css").read_bytes()).hexdigest()
+
+
+def _render_record(target: Path) -> Path:
+    return target.with_name(f".{target.name}.render.json")
+
+
+def _unchanged_render(target: Path, source: str) -> tuple[str, int] | None:
+    """(sha256, pages) of the PDF on disk when it was rendered from exactly this source and is intact."""
+    try:
+        record = json.loads(_render_record(target).read_text(encoding="utf-8"))
+        if record["source"] == source and hashlib.sha256(target.read_bytes()).hexdigest() == record["pdf"]:
+            return record["pdf"], record["pages"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 def index(rows: list[dict]) -> str:
