@@ -19,15 +19,17 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from bilateral import queries
-from bilateral.curated import load as load_curated
 from bilateral.connections import connect, reader
 from bilateral.errors import WarehouseError
 from bilateral.paths import sql_dir
+
+if TYPE_CHECKING:  # frames arrive from the refresh; the readers (briefing, sql) never load pandas
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +266,8 @@ def load(
         connection.execute("delete from meta.sources")
         for source, years in curated.stale_after_years.items():
             connection.execute("insert into meta.sources values (?, ?)", [source, years])
+        from bilateral.curated import load as load_curated  # with pandas: only a writer needs it
+
         load_curated(connection, curated.events, curated.claims)
         for outcome in outcomes:
             _insert_fetches(connection, run_id, outcome.fetches)

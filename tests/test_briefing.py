@@ -10,6 +10,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from bilateral import refresh, warehouse
+from bilateral.briefing import fetcher as fetcher_module
 from bilateral.briefing import produce, render
 from bilateral.config import load_config
 from bilateral.errors import UsageError
@@ -102,7 +103,7 @@ def test_bad_period_is_one_clear_error(period):
 
 
 def fetcher():
-    return render.StaticOnlyFetcher(reports_dir() / "static")
+    return fetcher_module.StaticOnlyFetcher(reports_dir() / "static")
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9/tracker.png", "https://example.org/style.css", "file:///etc/passwd",

@@ -1,8 +1,7 @@
 """Context -> HTML (Jinja2, autoescaped) -> PDF (WeasyPrint), written atomically.
 
-WeasyPrint's default fetcher would read any http(s) or file:// URL a document
-names, and embed files linked as attachments; ours serves the project's static
-files and data: URLs only.
+WeasyPrint (half a second to import) is loaded only when a PDF is really rendered,
+with the locked-down fetcher of bilateral.briefing.fetcher.
 """
 
 from __future__ import annotations
@@ -13,36 +12,11 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import jinja2
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from bilateral.briefing.context import Briefing
 from bilateral.paths import reports_dir
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves files below one folder and data: URLs; refuses everything else, loudly."""
-
-    def __init__(self, root: Path):
-        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.root = root.resolve()
-
-    def fetch(self, url, headers=None):
-        scheme = urlparse(url).scheme.lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme == "file":
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": _content_type(path)})
-        raise FatalURLFetchingError(f"briefing: refused to fetch {url!r}: only files under {self.root.name}/ may be used")
-
-
-def _content_type(path: Path) -> str:
-    return {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".png": "image/png"}.get(path.suffix, "application/octet-stream")
 
 
 def environment() -> jinja2.Environment:
@@ -77,6 +51,10 @@ def pdf(document: str, target: Path) -> tuple[str, int]:
     kept = _unchanged_render(target, source)
     if kept:
         return kept
+    from weasyprint import HTML
+
+    from bilateral.briefing.fetcher import StaticOnlyFetcher
+
     rendered = HTML(string=document, base_url=static.as_uri() + "/", url_fetcher=StaticOnlyFetcher(static)).render()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
