@@ -4,7 +4,8 @@
 - the warehouse's invariants: one open version per observation key, every version's run
   recorded, no version closed before it opened;
 - the published snapshot against the writer's file: the same last run.
-The next refresh writes damaged raw files again (bilateral.landing.land).
+A damaged raw file is moved aside (`.<sha256>.damaged`), so the next refresh lands it again
+(bilateral.landing.land writes what is missing); the refresh itself never re-reads what it stored.
 """
 
 from __future__ import annotations
@@ -34,10 +35,14 @@ def examine(config: Config) -> list[Finding]:
 
 def _raw_files(config: Config) -> Finding:
     files = [path for path in config.raw_dir.rglob("*") if path.is_file() and not path.name.startswith(".")]
-    damaged = [path.relative_to(config.home).as_posix() for path in files if not is_intact(path)]
-    shown = ", ".join(damaged[:3]) + (f" and {len(damaged) - 3} more" if len(damaged) > 3 else "")
+    damaged = [path for path in files if not is_intact(path)]
+    for path in damaged:
+        path.rename(path.with_name(f".{path.name}.damaged"))
+    names = [path.relative_to(config.home).as_posix() for path in damaged]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return Finding(f"{len(files)} landed files match their sha256",
-                   f"{len(damaged)} of {len(files)} do not: {shown} (the next refresh writes them again)" if damaged else None)
+                   f"{len(names)} of {len(files)} do not: {shown} (moved aside; the next refresh lands them again)"
+                   if damaged else None)
 
 
 def _invariants(config: Config) -> list[Finding]:

@@ -30,12 +30,12 @@ class Landed:
 def land(home: Path, source: str, response: Response, known: dict[str, str]) -> Landed:
     """Store the body as raw/<source>/<sha256[:2]>/<sha256>, atomically; note whether it changed.
 
-    A stored file whose bytes no longer match its name (damaged on disk) is written again.
+    A file `bilateral doctor` found damaged has been moved aside, so it is written again here.
     """
     digest = hashlib.sha256(response.body).hexdigest()
     relative = Path("raw") / source / digest[:2] / digest
     target = home / relative
-    if not target.exists() or not is_intact(target):
+    if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{digest}.{os.getpid()}.part")
         with open(partial, "wb") as handle:
