@@ -22,6 +22,7 @@ import duckdb
 
 from bilateral import connections, queries
 from bilateral.config import Config
+from bilateral.files import write_atomically
 from bilateral.errors import QueryError
 
 FORMATS = ("table", "csv", "json", "markdown")
@@ -236,14 +237,9 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    partial = output.with_name(f".{output.name}.part")
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(output)
+        write_atomically(output, text)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         raise QueryError(f"{output}: cannot write: {error.strerror or error}") from None
 
 

@@ -7,10 +7,10 @@ parser can read them again. Identical bytes land once.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bilateral.files import write_atomically
 from bilateral.http import Response
 
 
@@ -36,13 +36,7 @@ def land(home: Path, source: str, response: Response, known: dict[str, str]) -> 
     relative = Path("raw") / source / digest[:2] / digest
     target = home / relative
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{digest}.{os.getpid()}.part")
-        with open(partial, "wb") as handle:
-            handle.write(response.body)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
+        write_atomically(target, response.body)
     return Landed(
         source=source,
         response=response,

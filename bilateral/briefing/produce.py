@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import duckdb
 from bilateral import queries, warehouse
 from bilateral.briefing import context, render
 from bilateral.config import Config
+from bilateral.files import write_atomically
 from bilateral.periods import as_of_day, parse_period
 
 
@@ -101,9 +101,9 @@ def record(config: Config, briefing: context.Briefing, as_of: dt.datetime, rende
         for path in merged:
             path.unlink(missing_ok=True)
     except warehouse.WriterBusy:
-        _write_atomically(warehouse.pending_dir(config.home) / f"{entry['rendered_at']}_{rendered.sha256[:12]}.json",
+        write_atomically(warehouse.pending_dir(config.home) / f"{entry['rendered_at']}_{rendered.sha256[:12]}.json",
                           json.dumps(entry))
-    _write_atomically(config.briefings_dir / "index.html", render.index(_index_rows(config)))
+    write_atomically(config.briefings_dir / "index.html", render.index(_index_rows(config)))
 
 
 def _index_rows(config: Config) -> list[dict]:
@@ -120,13 +120,6 @@ def _index_rows(config: Config) -> list[dict]:
     for row in sorted(records, key=lambda row: row["rendered_at"]):
         latest[row["path"]] = row
     return sorted(latest.values(), key=lambda row: (row["period"], row["as_of"]), reverse=True)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, target)
 
 
 def run_once(config: Config, period: str | None = None, as_of: str | None = None, since: str | None = None,
