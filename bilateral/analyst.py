@@ -200,10 +200,11 @@ def shell(config: Config) -> int:
     """An interactive read-only session: the DuckDB CLI when installed, else a small REPL on the same lock-down."""
     cli = shutil.which("duckdb")
     if cli:
-        # -safe: no .system, .shell, .output or other dot commands that reach the machine
-        setup = ("set enable_external_access = false; set memory_limit = '2GB'; set threads = 2;"
-                 " set lock_configuration = true;")
-        return subprocess.call([cli, "-safe", "-readonly", "-cmd", setup, str(config.snapshot_path)])
+        # .safe_mode after the limits: no .system, .shell or .output, no file access, and the
+        # configuration locked. (The -safe flag of CLI 1.5.6 fails at start-up, on its own
+        # extension settings, so safe mode is switched on once the database is open.)
+        limits = "set memory_limit = '2GB'; set threads = 2;"
+        return subprocess.call([cli, "-readonly", "-cmd", limits, "-cmd", ".safe_mode", str(config.snapshot_path)])
     with contextlib.closing(connect(config)) as connection:
         _repl(connection)
     return 0

@@ -28,8 +28,18 @@ def spill_directory() -> str:
     return folder
 
 
+# A new warehouse is written in the storage format of DuckDB 1.5, so the plain DuckDB CLI that
+# analysts have (the newest on PyPI is 1.5) opens the published snapshot; 2.0 reads it unchanged.
+STORAGE_VERSION = "v1.5.0"
+
+
 def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False, "temp_directory": spill_directory()}
+    config = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "temp_directory": spill_directory(),
+        "storage_compatibility_version": STORAGE_VERSION,
+    }
     try:
         connection = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as error:

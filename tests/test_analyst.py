@@ -1,6 +1,7 @@
 """`bilateral sql` and friends: read-only for real, exact formats, never blocked by a writer."""
 
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -175,3 +176,32 @@ def test_filesystem_faults_are_one_line(filled, tmp_path, args, message):
                           text=True, env={"BILATERAL_HOME": str(filled.home), "PATH": ""})
     assert done.returncode in (1, 2) and "Traceback" not in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
+
+
+DUCKDB_CLI = pathlib.Path(sys.executable).parent / "duckdb"  # the test extra's `duckdb-cli`
+
+
+def test_the_plain_duckdb_cli_opens_the_published_warehouse(filled):
+    done = subprocess.run(
+        [str(DUCKDB_CLI), "-readonly", "-csv", "-noheader", str(filled.snapshot_path),
+         "-c", "select count(*) from marts.claims_check", "-c", "select count(*) from marts.timeline"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["36", "79"]
+
+
+def test_shell_runs_the_duckdb_cli_in_safe_mode(filled, tmp_path):
+    ran, written = tmp_path / "ran", tmp_path / "written.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "bilateral", "shell", "--config", str(filled.path)],
+        input=(f".system touch {ran}\n.shell touch {ran}\n.output {written}\nselect 42 as answer;\n"
+               f"copy (select 1) to '{written}';\nset memory_limit = '20GB';\n.safe_mode off\n.system touch {ran}\n"),
+        capture_output=True, text=True, timeout=60,
+        env={"BILATERAL_HOME": str(filled.home), "PATH": str(DUCKDB_CLI.parent)},
+    )
+    assert not ran.exists() and not written.exists()
+    assert "42" in done.stdout  # the query still ran, on the terminal
+    assert ".sh/.system cannot be used in -safe mode" in done.stderr
+    assert "file system operations are disabled" in done.stderr
+    assert 'Cannot change configuration option "memory_limit"' in done.stderr
