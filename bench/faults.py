@@ -1,6 +1,6 @@
 """The fault matrix: every source against every failure the fake APIs can play.
 
-`python -m bench.faults` plays every scenario of SCENARIOS on a copy of one clean warehouse
+`python -m bench.faults` plays every scenario of SCENARIOS, then the attacks of bench.attacks, on a copy of one clean warehouse
 (scenarios on different sources share a run, see `batches`), refreshes once more without the
 faults, and prints a JSON summary per fault kind: faults injected, runs completed, outcomes as
 expected, rows lost or corrupted (the current values compared with the clean run's; both must
@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the
 from conftest import FIXTURES, write_settings  # noqa: E402
 from bilateral.replay import FakeAPI  # noqa: E402
 
+from bench import attacks  # noqa: E402
 from bilateral import refresh, warehouse  # noqa: E402
 from bilateral.config import Config, load_config  # noqa: E402
 from bilateral.refresh import RunSummary  # noqa: E402
@@ -323,6 +324,11 @@ def main() -> None:
         "seconds": round(time.perf_counter() - started, 1),
         "by_fault": {kind: {key: totals[key] for key in FIELDS} for kind, totals in kinds.items()},
     }
+    with FakeAPI(fixtures=FIXTURES) as fake, tempfile.TemporaryDirectory(prefix="bench-attacks-") as scratch:
+        clean = reference(Path(scratch) / "clean", fake)
+        report["attacks"] = attacks.play_all(fake, clean, Path(scratch), config_for, differences)
+    report["rows_lost"] += sum(attack["rows_lost"] for attack in report["attacks"].values())
+    report["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=2))
 
 

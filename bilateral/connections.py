@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,16 +17,38 @@ import duckdb
 from bilateral.errors import WarehouseError
 
 
+SPILL_PREFIX = "bilateral-spill-"
+
+
 @functools.cache
 def spill_directory() -> str:
     """This process's own place to spill to, outside the data directory, removed at exit.
 
     DuckDB's default is `<file>.tmp` beside the file: a reader of published.duckdb would
-    spill where the writer stages its next copy, and could block publishing.
+    spill where the writer stages its next copy, and could block publishing. What a killed
+    process left behind is removed by the next one to start.
     """
-    folder = tempfile.mkdtemp(prefix="bilateral-spill-")
+    _remove_orphan_spills()
+    folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+def _remove_orphan_spills() -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*-*"):
+        pid = folder.name.removeprefix(SPILL_PREFIX).partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 # A new warehouse is written in the storage format of DuckDB 1.5, so the plain DuckDB CLI that

@@ -105,3 +105,19 @@ def test_a_briefing_rendered_while_a_refresh_writes_is_recorded_and_merged_by_it
     with duckdb.connect(str(config.snapshot_path), read_only=True) as connection:
         assert connection.execute("select path, sha256 from meta.briefings").fetchall() == [
             ("briefings/2026-11_rus-mex.pdf", rendered.sha256)]
+
+
+def test_what_a_killed_reader_spilled_is_removed_by_the_next_to_start():
+    import pathlib
+    import subprocess
+    import sys
+
+    killed = subprocess.run(
+        [sys.executable, "-c", "import os, signal; from bilateral import connections;"
+         " print(connections.spill_directory(), flush=True); os.kill(os.getpid(), signal.SIGKILL)"],
+        capture_output=True, text=True,
+    )
+    left = pathlib.Path(killed.stdout.strip())
+    assert killed.returncode == -9 and left.is_dir()
+    subprocess.run([sys.executable, "-c", "from bilateral import connections; connections.spill_directory()"], check=True)
+    assert not left.exists()
