@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 import traceback
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -502,11 +503,19 @@ class ImfSdmx:
 
 
 class Comtrade:
-    """/public/v1/preview/C/A/HS (no key, at most 500 records) and /data/v1/get/C/A/HS (key required)."""
+    """/public/v1/preview/C/A/HS (no key, at most 500 records) and /data/v1/get/C/A/HS (key required),
+    and their data availability endpoints, /public/v1/getDA/C/A/HS and /data/v1/getDA/C/A/HS.
+
+    Availability records are synthetic (none was recorded): the documented fields of the API's
+    getDA answer, one record per reporter and period of the rows served, whose checksum and
+    record count follow those rows, so a changed row moves them as a new release would.
+    """
 
     content_type = "application/json"
     preview_path = ["public", "v1", "preview", "C", "A", "HS"]
     full_path = ["data", "v1", "get", "C", "A", "HS"]
+    availability_paths = (["public", "v1", "getDA", "C", "A", "HS"], ["data", "v1", "getDA", "C", "A", "HS"])
+    released = "2024-03-18T10:41:02"  # when the synthetic records say the rows were last released
     full_limit = 250_000  # records per call on the subscription endpoint
     missing_key = {
         "statusCode": 401,
@@ -532,6 +541,8 @@ class Comtrade:
         self.names: dict[str, str] = {}  # ISO3 -> a name that replaces reporterDesc / partnerDesc
 
     def answer(self, parts: list[str], query: dict[str, str], headers: HTTPMessage) -> Reply | None:
+        if parts in self.availability_paths:
+            return self._availability({name.lower(): value for name, value in query.items()})
         preview = parts == self.preview_path
         if not preview and parts != self.full_path:
             return None
@@ -559,6 +570,24 @@ class Comtrade:
             # AG2 = every HS chapter (aggregation level 2); ALL = every code
             return bool(wanted & {row["cmdCode"], f"AG{row['aggrLevel']}", "ALL"})
         return True
+
+    def _availability(self, params: dict[str, str]) -> Reply:
+        years: dict[tuple[int, str], list[dict]] = {}
+        for row in self.rows:
+            if self._matches(row, {key: value for key, value in params.items() if key in ("reportercode", "period")}):
+                years.setdefault((row["reporterCode"], str(row["period"])), []).append(row)
+        records = [
+            {
+                "datasetCode": int(f"{reporter}{period}"), "typeCode": "C", "freqCode": "A", "period": period,
+                "reporterCode": reporter, "reporterISO": rows[0]["reporterISO"], "reporterDesc": rows[0]["reporterDesc"],
+                "classificationCode": rows[0]["classificationCode"], "classificationSearchCode": "HS",
+                "isOriginalClassification": True, "totalRecords": len(rows),
+                "datasetChecksum": zlib.crc32(json.dumps(rows, sort_keys=True).encode()),
+                "firstReleased": self.released, "lastReleased": self.released,
+            }
+            for (reporter, period), rows in sorted(years.items())
+        ]
+        return Reply(200, self.content_type, {"elapsedTime": "0.01 secs", "count": len(records), "data": records, "error": ""})
 
     def _named(self, row: dict) -> dict:
         row = dict(row)
@@ -810,6 +839,16 @@ class FakeAPI:
         recording, answers with its empty result instead of the invented fixture rows."""
         with self._lock:
             self._comtrade.rows = []
+
+    def set_comtrade_value(self, reporter: str, partner: str, period: int, flow: str, chapter: str, value: float) -> None:
+        """Revise the primaryValue of one Comtrade row (ISO3 codes), as a new release would, until reset."""
+        with self._lock:
+            self._comtrade.rows = [
+                {**row, "primaryValue": value}
+                if (row["reporterISO"], row["partnerISO"], str(row["period"]), row["flowCode"], row["cmdCode"])
+                == (reporter, partner, str(period), flow, chapter) else row
+                for row in self._comtrade.rows
+            ]
 
     def add_comtrade_rows(self, rows: list[dict]) -> None:
         """Answer these Comtrade rows too (whole rows in the wire shape), until reset."""

@@ -29,6 +29,7 @@ def headers(settings: SourceConfig) -> dict[str, str]:
 def requests_for(config: Config) -> list[Request]:
     settings = config.sources[NAME]
     path = "data/v1/get/C/A/HS" if settings.key else "public/v1/preview/C/A/HS"
+    availability = f"{settings.base_url}/{'data/v1/getDA/C/A/HS' if settings.key else 'public/v1/getDA/C/A/HS'}"
     last_year = min(config.end_year, dt.date.today().year - 1)
     # each side's trade with the other, both flows; and each side's imports from the world (partner 0),
     # the denominator of the other's share in a chapter (Russia's share of Mexico's fertilisers)
@@ -54,7 +55,7 @@ def requests_for(config: Config) -> list[Request]:
                         "customsCode": "C00",
                         "motCode": 0,
                     },
-                    context={"capped": not settings.key},
+                    context={"capped": not settings.key, "availability": availability},
                 )
             )
     return requests
@@ -66,11 +67,24 @@ def m49(iso3: str) -> int:
 
 
 def probe_for(request: Request) -> Request | None:
-    return None  # the availability endpoint's release dates are not used yet: every run asks in full
+    """The data availability record of the reporter's year: its release date and checksum move with the data."""
+    asked = {"reporterCode": request.params["reporterCode"], "period": request.params["period"]}
+    return Request(NAME, "probe", request.context["availability"], params=asked, context=request.context)
 
 
 def stamp_of(request: Request, probe_body: bytes | None, facts: dict) -> str | None:
-    return None
+    """Release date, checksum and record count of the reporter's year, per classification."""
+    if probe_body is None:
+        return None
+    records = require(decode_json(NAME, request.url, probe_body), "data", NAME, request.url)
+    reporter, period = int(request.params["reporterCode"]), str(request.params["period"])
+    releases = sorted(
+        f"{record['classificationCode']}:{record['lastReleased']}:{record['datasetChecksum']}:{record['totalRecords']}"
+        for record in records
+        if int(record["reporterCode"]) == reporter and str(record["period"]) == period
+    )
+    # a year not yet released stays "not released" until its record appears
+    return bounded(";".join(releases), 500) if releases else "not released"
 
 
 def fetch(client: HttpClient, request: Request) -> Iterator[Response]:
