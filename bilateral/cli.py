@@ -19,7 +19,7 @@ import typer
 from typer._click import exceptions as usage  # typer bundles its own click: its errors, not the standalone package's
 
 from bilateral import __version__
-from bilateral.config import Config, load_config
+from bilateral.config import LANGUAGES, Config, load_config
 from bilateral.errors import BilateralError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -49,6 +49,10 @@ class Format(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+
+
+Language = Enum("Language", {code: code for code in LANGUAGES}, type=str)
+LanguageOption = Annotated[Language, typer.Option("--lang", help="Language of the edition: en, es or ru.")]
 
 
 class ExportFormat(str, Enum):
@@ -121,16 +125,16 @@ def _refreshed(settings: Config, full: bool):
     return outcome
 
 
-def _briefed(settings: Config, period: str | None, as_of: str | None, since: str | None) -> Path:
+def _briefed(settings: Config, period: str | None, as_of: str | None, since: str | None, language: str = "en") -> Path:
     """One briefing: as a Prefect flow run when a Prefect API is configured, else in this process."""
     if not _with_prefect():
         from bilateral.briefing import produce
 
-        return produce.run_once(settings, period, as_of, since)[1].path
+        return produce.run_once(settings, period, as_of, since, language=language)[1].path
     _quiet_prefect()
     from flows.briefing import briefing_flow
 
-    return briefing_flow(str(settings.path), period=period, as_of=as_of, since=since)
+    return briefing_flow(str(settings.path), period=period, as_of=as_of, since=since, language=language)
 
 
 def _check_briefing_arguments(period: str | None, as_of: str | None, since: str | None) -> None:
@@ -179,11 +183,12 @@ def refresh(config: ConfigOption = None, full: FullOption = False) -> None:
 
 
 @app.command()
-def briefing(config: ConfigOption = None, period: PeriodOption = None, as_of: AsOfOption = None, since: SinceOption = None) -> None:
-    """Render the PDF briefing from the published warehouse; each period and rebuild has its own file."""
+def briefing(config: ConfigOption = None, period: PeriodOption = None, as_of: AsOfOption = None, since: SinceOption = None,
+             language: LanguageOption = Language.en) -> None:
+    """Render the PDF briefing from the published warehouse; each period, rebuild and language has its own file."""
     _check_briefing_arguments(period, as_of, since)
     settings = load_config(config)
-    typer.echo(str(_briefed(settings, period, as_of, since)))
+    typer.echo(str(_briefed(settings, period, as_of, since, language.value)))
 
 
 @app.command()

@@ -44,6 +44,8 @@ class Secret(str):
         return "Secret('***')"
 
 
+LANGUAGES = ("en", "es", "ru")  # the briefing's editions: English, Spanish, Russian
+
 @dataclass(frozen=True)
 class SourceConfig:
     name: str

@@ -23,6 +23,7 @@ PRECISIONS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 METRIC_KINDS = ("indicator", "rank", "partner", "products", "sql", "duration", "none")
 BOUNDS = ("lower", "upper")  # "more than" / "at least" is a lower bound, "less than" an upper one
+TRANSLATED = ("es", "ru")  # the languages besides English whose texts a row may carry
 DURATION_UNITS = ("years", "weeks")
 INDICATOR_SOURCES = ("worldbank", "imf_datamapper")
 RANKED = ("NGDPD", "NGDPDPC")
@@ -197,9 +198,30 @@ def events(path: Path | None = None) -> pd.DataFrame:
                 "sources": json.dumps(_sources(check, row.value.get("sources")), ensure_ascii=False),
                 "date_note": check.text("date_note", required=False),
                 "alternative_dates": [str(item) for item in alternatives] or None,
+                "translations": _translations(check, row, ("title", "summary", "date_note")),
             }
         )
     return pd.DataFrame(records).sort_values(["event_date", "event_id"], ignore_index=True)
+
+
+def _translations(check: _Checker, row: Row, fields: tuple[str, ...]) -> str | None:
+    """The texts of a row in the other languages (its `es` and `ru` blocks), as JSON; None without any."""
+    found = {}
+    for language in TRANSLATED:
+        block = row.value.get(language)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            raise check.fail(language, f"must be a mapping of translated fields ({', '.join(fields)})")
+        texts = {}
+        for field, value in block.items():
+            if field not in fields:
+                raise check.fail(f"{language}.{field}", f"is not a translated field; these are: {', '.join(fields)}")
+            if not isinstance(value, str) or not value.strip():
+                raise check.fail(f"{language}.{field}", f"must be a non-empty text, found {_shown(value)}")
+            texts[field] = " ".join(value.split())
+        found[language] = texts
+    return json.dumps(found, ensure_ascii=False) if found else None
 
 
 def _sources(check: _Checker, sources) -> list[dict]:
@@ -236,6 +258,7 @@ def claims(path: Path | None = None) -> pd.DataFrame:
                 "bound": None if row.value.get("bound") is None else check.choice(row.value.get("bound"), "bound", BOUNDS),
                 **_duration(check, row.value.get("metric"), check.text("unit")),
                 **_trade_partner(check, row.value.get("metric")),
+                "translations": _translations(check, row, ("text", "section", "needs")),
             }
         )
     return pd.DataFrame(records)

@@ -18,8 +18,8 @@ from bilateral.summaries import briefing_markdown
 
 @task(cache_policy=NONE)
 def build_context(config: Config, period: str | None, as_of: dt.datetime, since: str | None,
-                  rebuilt_as_of: dt.date | None) -> Briefing:
-    return produce.build(config, period, as_of, since, rebuilt_as_of)
+                  rebuilt_as_of: dt.date | None, language: str) -> Briefing:
+    return produce.build(config, period, as_of, since, rebuilt_as_of, language)
 
 
 @task(cache_policy=NONE)
@@ -34,10 +34,10 @@ def record_briefing(config: Config, briefing: Briefing, as_of: dt.datetime, rend
 
 @flow(name="briefing")
 def briefing_flow(config_path: str | None = None, period: str | None = None, as_of: str | None = None,
-                  since: str | None = None) -> Path:
+                  since: str | None = None, language: str = "en") -> Path:
     config = load_config(config_path)
     moment = produce.as_of_moment(config, as_of)
-    briefing = build_context(config, period, moment, since, as_of_day(as_of) if as_of else None)
+    briefing = build_context(config, period, moment, since, as_of_day(as_of) if as_of else None, language)
     rendered = render_pdf(config, briefing)
     record_briefing(config, briefing, moment, rendered)
     create_markdown_artifact(markdown=briefing_markdown(briefing, rendered.path), key="briefing-key-figures")

@@ -68,6 +68,10 @@ def test_real_claims_cover_the_articles_figures():
         (("    sources:\n      - {title: Mexico–Russia relations, publisher: Wikipedia, url: \"https://en.wikipedia.org/wiki/Mexico–Russia_relations\"}\n", "    sources: []\n"), "events.yaml:9: relations-established: field 'sources' must list at least one source"),
         (("id: relations-established", "id: Relations Established"), "events.yaml:2: Relations Established: field 'id' must be kebab-case"),
         (("date: \"1890-12-01\"", "date: \"1890-02-30\""), "field 'date' is not a real date"),
+        (("category: diplomacy", "es: {title: Relaciones, resumen: Otra}\n    category: diplomacy"),
+         "relations-established: field 'es.resumen' is not a translated field; these are: title, summary, date_note"),
+        (("category: diplomacy", "ru: {title: 42}\n    category: diplomacy"),
+         "relations-established: field 'ru.title' must be a non-empty text, found 42"),
     ],
 )
 def test_bad_event_is_one_error_naming_file_line_and_field(tmp_path, edit, message):

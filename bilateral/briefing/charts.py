@@ -16,6 +16,9 @@ import matplotlib
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+from babel import numbers  # noqa: E402
+
+from bilateral.briefing import wording  # noqa: E402
 
 STYLES = (  # Okabe-Ito colours
     {"color": "#0072B2", "linestyle": "-", "marker": "o"},
@@ -100,7 +103,7 @@ def bar_chart(labels: list[str], values: list[float], title: str, unit: str, mon
 def _money_scale(series: list[Series]) -> tuple[float, str]:
     """US dollars in billions when the largest value reaches one, else in millions."""
     largest = max((abs(y) for line in series for _, y, _ in line.points), default=0)
-    return (1e9, "US$ billion") if largest >= 1e9 else (1e6, "US$ million")
+    return (1e9, wording._("US$ billion")) if largest >= 1e9 else (1e6, wording._("US$ million"))
 
 
 def _svg(figure) -> str:
@@ -112,9 +115,9 @@ def _svg(figure) -> str:
 
 
 def _plain(value: float, _position=None) -> str:
-    """A tick label in the axis's own unit: thousands separated, a true minus sign."""
-    text = f"{abs(value):,.10g}"
-    return ("\u2212" + text) if value < 0 else text
+    """A tick label in the axis's own unit: thousands separated as the reader's locale does, a true minus sign."""
+    text = numbers.format_decimal(abs(value), locale=wording.language())
+    return (wording.MINUS + text) if value < 0 else text
 
 
 def _shorten(label: str, width: int = 48) -> str:

@@ -7,13 +7,16 @@ worded by bilateral.briefing.wording; codes appear only in the sources appendix.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 import duckdb
 
 from bilateral import queries
 from bilateral.briefing import charts, findings, wording
+from bilateral.briefing.wording import N_, _
 from bilateral.config import Config
 
 SOURCE_NAMES = {
@@ -23,17 +26,17 @@ SOURCE_NAMES = {
     "comtrade": "UN Comtrade",
 }
 SOURCE_TITLES = {
-    "worldbank": "World Bank, World Development Indicators",
-    "imf_datamapper": "IMF, World Economic Outlook (DataMapper)",
-    "imf_trade": "IMF, International Trade in Goods by partner (IMTS)",
-    "comtrade": "UN Comtrade, goods trade by HS chapter",
+    "worldbank": N_("World Bank, World Development Indicators"),
+    "imf_datamapper": N_("IMF, World Economic Outlook (DataMapper)"),
+    "imf_trade": N_("IMF, International Trade in Goods by partner (IMTS)"),
+    "comtrade": N_("UN Comtrade, goods trade by HS chapter"),
 }
 # (API, request path under the base URL, licence)
 SOURCE_NOTES = {
-    "worldbank": ("Indicators API v2", "/country/{countries}/indicator/{code}", "CC BY 4.0 (World Bank Open Data terms)"),
-    "imf_datamapper": ("DataMapper API v1", "/{indicator}/{countries}", "IMF copyright; free reuse with attribution (imf.org terms)"),
-    "imf_trade": ("SDMX 3.0, dataflow IMTS", "/data/dataflow/IMF.STA/IMTS/+/{key}", "IMF copyright; free reuse with attribution (imf.org terms)"),
-    "comtrade": ("Comtrade v1", "/public/v1/preview/C/A/HS (with a key: /data/v1/get/C/A/HS)", "UN Comtrade terms of use; attribution required"),
+    "worldbank": ("Indicators API v2", "/country/{countries}/indicator/{code}", N_("CC BY 4.0 (World Bank Open Data terms)")),
+    "imf_datamapper": ("DataMapper API v1", "/{indicator}/{countries}", N_("IMF copyright; free reuse with attribution (imf.org terms)")),
+    "imf_trade": ("SDMX 3.0, dataflow IMTS", "/data/dataflow/IMF.STA/IMTS/+/{key}", N_("IMF copyright; free reuse with attribution (imf.org terms)")),
+    "comtrade": ("Comtrade v1", N_("/public/v1/preview/C/A/HS (with a key: /data/v1/get/C/A/HS)"), N_("UN Comtrade terms of use; attribution required")),
 }
 RECENT_YEARS = 5  # events of the last years carry their summaries; earlier ones their title, unless key
 
@@ -51,22 +54,22 @@ class Metric:
 
 
 KEY_METRICS = (
-    Metric("gdp", "GDP, current prices", "imf_datamapper", "NGDPD", "US$ billion", decimals=0),
-    Metric("gdp_per_capita", "GDP per person, current prices", "imf_datamapper", "NGDPDPC", "US$", decimals=0),
-    Metric("population", "Population", "worldbank", "SP.POP.TOTL", "million", scale=1e-6),
-    Metric("growth", "Real GDP growth", "imf_datamapper", "NGDP_RPCH", "% a year", points=True),
-    Metric("inflation", "Inflation, consumer prices", "imf_datamapper", "PCPIPCH", "% a year", points=True),
-    Metric("life_expectancy", "Life expectancy at birth", "worldbank", "SP.DYN.LE00.IN", "years", points=True),
-    Metric("trade_openness", "Trade in goods and services", "worldbank", "NE.TRD.GNFS.ZS", "% of GDP", points=True),
+    Metric("gdp", N_("GDP, current prices"), "imf_datamapper", "NGDPD", N_("US$ billion"), decimals=0),
+    Metric("gdp_per_capita", N_("GDP per person, current prices"), "imf_datamapper", "NGDPDPC", "US$", decimals=0),
+    Metric("population", N_("Population"), "worldbank", "SP.POP.TOTL", N_("million"), scale=1e-6),
+    Metric("growth", N_("Real GDP growth"), "imf_datamapper", "NGDP_RPCH", N_("% a year"), points=True),
+    Metric("inflation", N_("Inflation, consumer prices"), "imf_datamapper", "PCPIPCH", N_("% a year"), points=True),
+    Metric("life_expectancy", N_("Life expectancy at birth"), "worldbank", "SP.DYN.LE00.IN", N_("years"), points=True),
+    Metric("trade_openness", N_("Trade in goods and services"), "worldbank", "NE.TRD.GNFS.ZS", N_("% of GDP"), points=True),
 )
-RANKS = (("NGDPD", "World rank by GDP"), ("NGDPDPC", "World rank by GDP per person"))
+RANKS = (("NGDPD", N_("World rank by GDP")), ("NGDPDPC", N_("World rank by GDP per person")))
 # (source, indicator, title, axis unit, with_peers): levels show the pair alone, since the
 # largest peers would flatten its lines; rates compare well with the peers beside them
 MACRO_CHARTS = (
-    ("imf_datamapper", "NGDPD", "GDP, current prices", "US$ billion", False),
-    ("imf_datamapper", "NGDPDPC", "GDP per person, current prices", "US$", False),
-    ("imf_datamapper", "NGDP_RPCH", "Real GDP growth", "% a year", True),
-    ("imf_datamapper", "PCPIPCH", "Inflation, average consumer prices", "% a year", True),
+    ("imf_datamapper", "NGDPD", N_("GDP, current prices"), N_("US$ billion"), False),
+    ("imf_datamapper", "NGDPDPC", N_("GDP per person, current prices"), "US$", False),
+    ("imf_datamapper", "NGDP_RPCH", N_("Real GDP growth"), N_("% a year"), True),
+    ("imf_datamapper", "PCPIPCH", N_("Inflation, average consumer prices"), N_("% a year"), True),
 )
 CHART_SINCE = 2000
 
@@ -115,6 +118,7 @@ class Briefing:
     changes: dict
     quality_flags: list[dict]
     vintage: str
+    language: str = "en"
     figures: list[dict] = field(default_factory=list)
     edition: str = ""  # "" for the period's briefing; "asof-YYYY-MM-DD" for a rebuild as the data stood then
     note: str = ""  # a word to the reader on page 1, e.g. that this is the demo on recorded data
@@ -133,17 +137,18 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
     freshness = _freshness(connection, config, as_of)
     key_rows, figures = _key_figures(connection, pair)
     trade_rows, trade_note = _trade(connection, pair)
-    events = _events(connection, period_start, period_end, as_of)
-    claims = [_claim_row(claim) for claim in _rows(connection, "claims")]
+    events = _events(connection, period_start, period_end, as_of, wording.language())
+    claims = [_claim_row(claim) for claim in _rows(connection, "briefing_claims", language=wording.language())]
     markers = _trade_markers(trade_rows, events)
     briefing = Briefing(
-        title=f"{names[pair[0]]} and {names[pair[1]]}",
+        title=_("{a} and {b}", a=names[pair[0]], b=names[pair[1]]),
         period=period,
         period_name=wording.period_name(period),
         as_of=wording.moment(as_of),
         pair=[{"code": code, "name": names[code]} for code in pair],
         freshness=freshness,
         warnings=[f"{row['name']}: {row['state_text']}" for row in freshness if row["is_stale"]],
+        language=wording.language(),
         weo_note=_weo_note(connection),
         findings=[],
         key_rows=key_rows,
@@ -174,9 +179,9 @@ def _rows(connection, name: str, **parameters) -> list[dict]:
 def _vintage(source: str, vintage) -> str:
     """A value's vintage as a reader reads it: the WEO edition by name, a World Bank update by date."""
     if not vintage:
-        return "vintage unknown"
+        return _("vintage unknown")
     named = wording.edition_name(str(vintage))
-    return named if named != vintage else f"updated {vintage}"
+    return named if named != vintage else _("updated {date}", date=vintage)
 
 
 def _figure(key: str, value, unit: str, source: str, period, vintage, decimals: int) -> Figure:
@@ -200,7 +205,7 @@ def _key_figures(connection, pair: list[str]) -> tuple[list[dict], list[dict]]:
             cells.append(cell)
             if cell.latest:
                 figures.append(asdict(cell.latest))
-        rows.append({"label": metric.label, "unit": metric.unit, "cells": [asdict(cell) for cell in cells]})
+        rows.append({"key": metric.key, "label": _(metric.label), "unit": _(metric.unit), "cells": [asdict(cell) for cell in cells]})
     ranks = {(row["indicator"], row["country_iso3"], row["recency"]): row for row in _rows(connection, "briefing_ranks", countries=pair)}
     for indicator, label in RANKS:
         cells = []
@@ -210,7 +215,7 @@ def _key_figures(connection, pair: list[str]) -> tuple[list[dict], list[dict]]:
             cells.append(asdict(Cell(latest_rank, _rank_figure(indicator, code, before), _rank_change(now, before))))
             if latest_rank:
                 figures.append(asdict(latest_rank))
-        rows.append({"label": label, "unit": "n-th of N economies", "cells": cells})
+        rows.append({"key": f"rank.{indicator}", "label": _(label), "unit": _("n-th of N economies"), "cells": cells})
     return rows, figures
 
 
@@ -226,7 +231,7 @@ def _rank_figure(indicator: str, code: str, row: dict | None) -> Figure | None:
         return None
     figure = _figure(f"rank.{indicator}.{code}", float(row["rank"]), "rank", "imf_datamapper", row["year"],
                      row["source_updated"], 0)
-    return Figure(**{**asdict(figure), "text": f"{wording.ordinal(row['rank'])} of {row['out_of']}"})
+    return Figure(**{**asdict(figure), "text": _("{ordinal} of {out_of}", ordinal=wording.ordinal(row["rank"]), out_of=row["out_of"])})
 
 
 def _rank_change(now: dict | None, before: dict | None) -> str:
@@ -235,16 +240,17 @@ def _rank_change(now: dict | None, before: dict | None) -> str:
         return "–"
     moved = now["previous_rank_in_both"] - now["rank_in_both"]
     if moved == 0:
-        return f"unchanged (of {now['out_of_both']})"
-    places = f"{abs(moved)} place{'s' if abs(moved) != 1 else ''}"
-    return f"{'up' if moved > 0 else 'down'} {places} (of {now['out_of_both']})"
+        return _("unchanged (of {out_of})", out_of=now["out_of_both"])
+    if moved > 0:
+        return wording.ngettext("up {count} place (of {out_of})", "up {count} places (of {out_of})", moved, out_of=now["out_of_both"])
+    return wording.ngettext("down {count} place (of {out_of})", "down {count} places (of {out_of})", -moved, out_of=now["out_of_both"])
 
 
 def _change(metric: Metric, now: dict | None, before: dict | None) -> str:
     if not now or not before:
         return "–"
     if metric.points:
-        return wording.signed(now["value"] - before["value"], 1, " pt")
+        return wording.signed(now["value"] - before["value"], 1, _(" pt"))
     if before["value"] == 0:
         return "–"
     return wording.signed(100 * (now["value"] - before["value"]) / abs(before["value"]), 1, "%")
@@ -262,8 +268,8 @@ def _trade(connection, pair: list[str]) -> tuple[list[dict], str]:
             row[side] = {
                 "exports_usd": flow and flow["exports_fob_usd"],
                 "imports_usd": flow and flow["imports_cif_usd"],
-                "exports_text": wording.money(flow and flow["exports_fob_usd"]) if flow and flow["exports_fob_usd"] is not None else "not reported",
-                "imports_text": wording.money(flow and flow["imports_cif_usd"]) if flow and flow["imports_cif_usd"] is not None else "not reported",
+                "exports_text": wording.money(flow and flow["exports_fob_usd"]) if flow and flow["exports_fob_usd"] is not None else _("not reported"),
+                "imports_text": wording.money(flow and flow["imports_cif_usd"]) if flow and flow["imports_cif_usd"] is not None else _("not reported"),
                 "gap_text": wording.signed(flow and flow["gap_pct"], 1, "%") if flow and flow["gap_pct"] is not None else "–",
                 "gap_pct": flow and flow["gap_pct"],
             }
@@ -272,10 +278,11 @@ def _trade(connection, pair: list[str]) -> tuple[list[dict], str]:
     if rows:
         first, last = years[-1], years[0]
         a, b = (wording.country_name(code) for code in pair)
-        note = f"IMF IMTS records for the pair run from {first} to {last}."
+        note = _("IMF IMTS records for the pair run from {first} to {last}.", first=first, last=last)
         missing = sorted(row["year"] for row in rows if row["ab"]["exports_usd"] is None and row["ab"]["imports_usd"] is not None)
         if missing:
-            note += f" {a} reported no exports to {b} for {_years_text(missing)}: those years rest on {b}'s import records."
+            note += " " + _("{a} reported no exports to {b} for {years}: those years rest on {b}'s import records.",
+                            a=a, b=b, years=_years_text(missing))
     return rows, note
 
 
@@ -302,15 +309,15 @@ def _trade_chart(rows: list[dict], markers: list[dict], pair: list[str]) -> dict
     for side, (exporter, importer) in (("ab", pair), ("ba", pair[::-1])):
         flows = sorted(rows, key=lambda row: row["year"])
         label = wording.direction(exporter, importer)
-        lines.append(charts.Series(f"{label}, exporter's record", [(row["year"], row[side]["exports_usd"], False) for row in flows if row[side]["exports_usd"] is not None]))
-        lines.append(charts.Series(f"{label}, importer's record", [(row["year"], row[side]["imports_usd"], False) for row in flows if row[side]["imports_usd"] is not None]))
+        lines.append(charts.Series(_("{direction}, exporter's record", direction=label), [(row["year"], row[side]["exports_usd"], False) for row in flows if row[side]["exports_usd"] is not None]))
+        lines.append(charts.Series(_("{direction}, importer's record", direction=label), [(row["year"], row[side]["imports_usd"], False) for row in flows if row[side]["imports_usd"] is not None]))
     drawn = [line for line in lines if line.points]
     years = [year for line in drawn for year, _, _ in line.points]
     a, b = (wording.country_name(code) for code in pair)
     return {
-        "svg": charts.line_chart(drawn, "Goods trade between the pair", "US$", [(m["year"], m["label"]) for m in markers], money=True),
-        "caption": f"Goods exports between {a} and {b} in each direction, as the exporter and as the importer record them, "
-                   f"{min(years)}–{max(years)}; numbered lines mark key events. Source: IMF IMTS.",
+        "svg": charts.line_chart(drawn, _("Goods trade between the pair"), "US$", [(m["year"], m["label"]) for m in markers], money=True),
+        "caption": _("Goods exports between {a} and {b} in each direction, as the exporter and as the importer record them, "
+                     "{first}–{last}; numbered lines mark key events. Source: IMF IMTS.", a=a, b=b, first=min(years), last=max(years)),
     }
 
 
@@ -321,8 +328,9 @@ def _products_chart(products: list[dict]) -> dict | None:
     labels = [f"{wording.direction(*row['direction'].split('->'))}: {row['description']}" for row in top]
     year = top[0]["year"]
     return {
-        "svg": charts.bar_chart(labels, [row["value_usd"] for row in top], f"Largest product flows, {year}", "US$", money=True),
-        "caption": f"The eight largest goods flows between the pair by HS chapter in {year}, as the exporter reports them. Source: UN Comtrade.",
+        "svg": charts.bar_chart(labels, [row["value_usd"] for row in top], _("Largest product flows, {year}", year=year), "US$", money=True),
+        "caption": _("The eight largest goods flows between the pair by HS chapter in {year}, as the exporter reports them. "
+                     "Source: UN Comtrade.", year=year),
     }
 
 
@@ -339,19 +347,20 @@ def _macro_charts(connection, config: Config) -> list[dict]:
         if not series:
             continue
         years = [row["year"] for row in rows]
-        drawn = ", ".join(line.label for line in series[:-1]) + f" and {series[-1].label}" if len(series) > 1 else series[0].label
+        title, unit = _(title), _(unit)
+        drawn = _("{some} and {last}", some=", ".join(line.label for line in series[:-1]), last=series[-1].label) if len(series) > 1 else series[0].label
         edition = wording.edition_name(max((row["source_updated"] for row in rows if row["source_updated"]), default=None))
         projected = any(row["is_forecast"] for row in rows)
-        caption = f"{title}, {drawn}, {min(years)}–{max(years)}, in {unit}."
+        caption = _("{title}, {drawn}, {first}–{last}, in {unit}.", title=title, drawn=drawn, first=min(years), last=max(years), unit=unit)
         if projected:
-            caption += " Dashed lines with hollow markers are IMF projections."
-        caption += f" Source: IMF WEO, {edition or 'edition unknown'}."
+            caption += " " + _("Dashed lines with hollow markers are IMF projections.")
+        caption += " " + _("Source: IMF WEO, {edition}.", edition=edition or _("edition unknown"))
         found.append({"title": title, "svg": charts.line_chart(series, title, unit, height=2.3), "caption": caption})
     return found
 
 
-def _events(connection, period_start: dt.date, period_end: dt.date, as_of: dt.datetime) -> list[dict]:
-    events = _rows(connection, "briefing_timeline")
+def _events(connection, period_start: dt.date, period_end: dt.date, as_of: dt.datetime, language: str) -> list[dict]:
+    events = _rows(connection, "briefing_timeline", language=language)
     recent = as_of.year - RECENT_YEARS
     for event in events:
         event["in_period"] = period_start <= event["event_date"] <= period_end
@@ -363,10 +372,80 @@ def _events(connection, period_start: dt.date, period_end: dt.date, as_of: dt.da
 
 
 def _publisher(name: str) -> str:
-    return "the source article" if name == "seed article" else name
+    return _("the source article") if name == "seed article" else name
 
 
-DIFFERENCE_UNITS = {"places": " places", "years": " years", "weeks": " weeks", "pt": " pt", "%": "%", "ratio": "", "chapters": " chapters"}
+DIFFERENCE_UNITS = {"places": N_(" places"), "years": N_(" years"), "weeks": N_(" weeks"), "pt": N_(" pt"), "%": "%", "ratio": "",
+                    "chapters": N_(" chapters")}
+UNIT_NAMES = {"USD": "US$", "billion USD": N_("US$ billion"), "persons": N_("people"), "rank": N_("rank"), "%": "%",
+              "years": N_("years"), "weeks": N_("weeks"), "chapters": N_("chapters"), "ratio": N_("ratio"), "pt": N_("pt"),
+              "arrivals": N_("arrivals")}
+VERDICTS = {"supported": N_("supported"), "outdated": N_("outdated"), "contradicted": N_("contradicted"),
+            "not checkable": N_("not checkable")}
+
+
+def _phrases(*pairs: tuple[str, str]) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(pattern), message) for pattern, message in pairs]
+
+
+# What marts.claims_check (sql/marts/070_claims_check.sql, sql/claims/*.sql) writes in English, as messages
+_N = r"(?P<n>[\d.]+)"
+_C = r"(?P<country>[A-Z]{3})"
+_Y = r"(?P<year>\d{4})"
+CLAIM_PHRASES = _phrases(
+    ("exact rank", N_("exact rank")),
+    ("exact", N_("exact")),
+    ("more than the claimed value", N_("more than the claimed value")),
+    ("less than the claimed value", N_("less than the claimed value")),
+    (rf"within ±{_N} places", N_("within ±{n} places")),
+    (rf"within ±{_N} %", N_("within ±{n} %")),
+    (rf"within ±{_N} pt", N_("within ±{n} pt")),
+    (rf"within ±{_N}", N_("within ±{n}")),
+    (rf"each named chapter among the {_N} largest", N_("each named chapter among the {n} largest")),
+    ("±1 year", N_("±1 year")),
+    ("±1 week", N_("±1 week")),
+    (rf"±{_N} years", N_("±{n} years")),
+    (rf"±{_N} weeks", N_("±{n} weeks")),
+    ('a lower bound \\("more than"\\)', N_('a lower bound ("more than")')),
+    ('an upper bound \\("less than"\\)', N_('an upper bound ("less than")')),
+    ("cumulative change", N_("cumulative change")),
+    ("average annual change", N_("average annual change")),
+    (r"held for (?P<then>\d{4}), no longer for (?P<now>\d{4})", N_("held for {then}, no longer for {now}")),
+    (rf"held in an earlier vintage of {_Y}, not in the current one", N_("held in an earlier vintage of {year}, not in the current one")),
+    (rf"not within tolerance in {_Y} nor in any earlier year loaded", N_("not within tolerance in {year} nor in any earlier year loaded")),
+    ("outside the tolerance under every reading", N_("outside the tolerance under every reading")),
+    ("the curated timeline lacks one of the events the span needs", N_("the curated timeline lacks one of the events the span needs")),
+    (rf"IMF IMTS holds the trade of {_C} with (?P<n>\d+) partner economies in {_Y}; a rank needs all of them \(at least 50\)",
+     N_("IMF IMTS holds the trade of {country} with {n} partner economies in {year}; a rank needs all of them (at least 50)")),
+    (rf"IMF IMTS holds no {_Y} trade of {_C} with (?P<partner>[A-Z]{{3}})", N_("IMF IMTS holds no {year} trade of {country} with {partner}")),
+    (rf"UN Comtrade holds no HS chapters of {_C} exports to (?P<partner>[A-Z]{{3}}) for {_Y}",
+     N_("UN Comtrade holds no HS chapters of {country} exports to {partner} for {year}")),
+    (rf"UN Comtrade holds no HS chapters of {_C} imports from (?P<partner>[A-Z]{{3}}) for {_Y}",
+     N_("UN Comtrade holds no HS chapters of {country} imports from {partner} for {year}")),
+    (rf"IMF IMTS has no {_Y} figure for both directions; its data for the pair end in (?P<end>\d{{4}})",
+     N_("IMF IMTS has no {year} figure for both directions; its data for the pair end in {end}")),
+    (r"IMF IMTS has no figure for both directions in both (?P<first>\d{4}) and (?P<last>\d{4}); its data for the pair end in (?P<end>\d{4})",
+     N_("IMF IMTS has no figure for both directions in both {first} and {last}; its data for the pair end in {end}")),
+    (rf"IMF IMTS holds no {_Y} exports of {_C} both to the world and to (?P<partner>[A-Z]{{3}})",
+     N_("IMF IMTS holds no {year} exports of {country} both to the world and to {partner}")),
+    (rf"UN Comtrade holds no {_Y} fertiliser imports \(HS 31\) of {_C} from both (?P<partner>[A-Z]{{3}}) and the world",
+     N_("UN Comtrade holds no {year} fertiliser imports (HS 31) of {country} from both {partner} and the world")),
+    (rf"IMF WEO has no actual {_Y} GDP for both (?P<a>.+) and (?P<b>.+)", N_("IMF WEO has no actual {year} GDP for both {a} and {b}")),
+    (rf"World Bank WDI has no {_Y} life expectancy for both (?P<a>.+) and (?P<b>.+)",
+     N_("World Bank WDI has no {year} life expectancy for both {a} and {b}")),
+    ("the dated events of the timeline", N_("the dated events of the timeline")),
+    (rf"IMF IMTS, as {_C} reports", N_("IMF IMTS, as {country} reports")),
+    (rf"UN Comtrade HS chapters, as {_C} reports", N_("UN Comtrade HS chapters, as {country} reports")),
+    (rf"UN Comtrade HS 31, as {_C} reports", N_("UN Comtrade HS 31, as {country} reports")),
+    ("IMF WEO, GDP in current US dollars", N_("IMF WEO, GDP in current US dollars")),
+    ("IMF WEO, world rank by GDP, current prices", N_("IMF WEO, world rank by GDP, current prices")),
+    ("IMF WEO, world rank by GDP per capita, current prices", N_("IMF WEO, world rank by GDP per capita, current prices")),
+    ("IMF WEO, GDP, current prices", N_("IMF WEO, GDP, current prices")),
+    ("IMF WEO, GDP per capita, current prices", N_("IMF WEO, GDP per capita, current prices")),
+    ("World Bank WDI, Population, total", N_("World Bank WDI, Population, total")),
+    ("World Bank WDI, Life expectancy at birth, total \\(years\\)", N_("World Bank WDI, Life expectancy at birth, total (years)")),
+    (r"(?P<start>[\d-]+) to (?P<end>[\d-]+)", N_("{start} to {end}")),
+)
 
 
 def _claim_row(claim: dict) -> dict:
@@ -374,20 +453,24 @@ def _claim_row(claim: dict) -> dict:
     decimals = 0 if claim["unit"] in ("USD", "rank", "persons", "arrivals", "chapters") or abs(claim["claimed"]) >= 1000 else 1
     decimals = 2 if claim["unit"] == "ratio" else decimals
     observed = wording.number(claim["observed"], decimals)
+    said = functools.partial(wording.rephrased, phrases=CLAIM_PHRASES)
     if claim["unit"] == "rank" and claim["observed"] is not None and claim["out_of"]:
-        observed = f"{claim['observed']:.0f} of {claim['out_of']}"
+        observed = _("{rank} of {out_of}", rank=f"{claim['observed']:.0f}", out_of=claim["out_of"])
     return {
         **claim,
         "claimed_text": _claim_amount(claim["claimed"], claim["unit"], decimals),
         "observed_text": _claim_amount(claim["observed"], claim["unit"], decimals) if claim["unit"] != "rank" else observed,
-        "unit_text": {"USD": "US$", "billion USD": "US$ billion", "persons": "people", "rank": "rank", "%": "%"}.get(claim["unit"], claim["unit"]),
+        "unit_text": _(UNIT_NAMES.get(claim["unit"], claim["unit"])),
+        "verdict_text": _(VERDICTS[claim["verdict"]]),
         "difference_text": "" if claim["difference"] is None else wording.signed(
             claim["difference"], {"places": 0, "chapters": 0, "ratio": 2}.get(claim["difference_unit"], 1),
-            DIFFERENCE_UNITS.get(claim["difference_unit"], " " + claim["difference_unit"])),
-        "period_text": wording.with_written_dates(claim["observed_period"] or ""),
-        "source_text": wording.with_country_names(claim["source"] or ""),
+            _(DIFFERENCE_UNITS.get(claim["difference_unit"], " " + claim["difference_unit"]))),
+        "period_text": wording.with_written_dates(said(claim["observed_period"] or "")),
+        "source_text": wording.with_country_names(said(claim["source"] or "")),
+        "tolerance_text": said(claim["tolerance_text"] or ""),
+        "reading": said(claim["reading"]),
         "vintage_text": _vintage("", claim["vintage"]) if claim["vintage"] else "",
-        "reason_text": wording.with_country_names(claim["reason"] or ""),
+        "reason_text": wording.with_country_names(said(claim["reason"] or "")),
     }
 
 
@@ -414,19 +497,20 @@ def _quality_flags(connection, countries: list[str]) -> list[dict]:
 
 
 STATE_TEXT = {
-    "current": "current",
-    "stale": "stale: its latest data are for {latest_period}, {age} years before {as_of_year}",
-    "no data": "no data for the pair",
-    "failed": "not reached in the latest refresh; its last good data are served",
+    "current": N_("current"),
+    "stale": N_("stale: its latest data are for {latest_period}, {age} years before {as_of_year}"),
+    "no data": N_("no data for the pair"),
+    "failed": N_("not reached in the latest refresh; its last good data are served"),
+    "switched off": N_("switched off"),
 }
 
 
 def _state_text(state: str, row: dict, as_of_year: int) -> str:
     if state == "failed" and not row.get("fetched_at"):
-        return "failed: no data loaded yet"
+        return _("failed: no data loaded yet")
     latest = row.get("latest_period")
     age = as_of_year - int(latest[:4]) if latest and latest[:4].isdigit() else "?"
-    return STATE_TEXT.get(state, state).format(latest_period=latest, age=age, as_of_year=as_of_year)
+    return _(STATE_TEXT.get(state, state), latest_period=latest, age=age, as_of_year=as_of_year)
 
 
 def _freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
@@ -440,17 +524,18 @@ def _freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
         rows.append({
             "source": source.name,
             "name": SOURCE_NAMES[source.name],
-            "title": SOURCE_TITLES[source.name],
+            "title": _(SOURCE_TITLES[source.name]),
             "state": state,
             "state_text": _state_text(state, row, as_of.year),
             "is_stale": state in ("stale", "no data", "failed"),
             "latest_period": row.get("latest_period") or "–",
-            "publisher_updated": f"{row['publisher_updated']:%Y-%m-%d}" if row.get("publisher_updated") else "unknown",
-            "fetched_at": f"{row['fetched_at']:%Y-%m-%d %H:%M} UTC" if row.get("fetched_at") else "never",
+            "publisher_updated": f"{row['publisher_updated']:%Y-%m-%d}" if row.get("publisher_updated") else None,
+            "publisher_updated_text": f"{row['publisher_updated']:%Y-%m-%d}" if row.get("publisher_updated") else _("unknown"),
+            "fetched_at": f"{row['fetched_at']:%Y-%m-%d %H:%M} UTC" if row.get("fetched_at") else _("never"),
             "last_error": row.get("last_error") or "",
             "api": api,
-            "endpoint": f"{source.base_url}{path}",
-            "licence": licence,
+            "endpoint": f"{source.base_url}{_(path)}",
+            "licence": _(licence),
         })
     return rows
 
@@ -460,11 +545,11 @@ def _vintage_summary(freshness: list[dict], connection) -> str:
     editions = [row["source_updated"] for row in _rows(connection, "briefing_weo_editions") if row["source_updated"]]
     parts = []
     for row in freshness:
-        if row["publisher_updated"] == "unknown":
+        if row["publisher_updated"] is None:
             continue
         edition = f" {wording.edition_name(max(editions))}," if row["source"] == "imf_datamapper" and editions else ""
         parts.append(f"{row['name']}{edition} {row['publisher_updated']}")
-    return "; ".join(parts) or "no data"
+    return "; ".join(parts) or _("no data")
 
 
 def _weo_note(connection) -> str:
@@ -474,11 +559,11 @@ def _weo_note(connection) -> str:
         return ""
     named = [edition for edition in editions if edition]
     if len(named) < len(editions):
-        return ("IMF WEO: the publisher named no edition for some values, so they are neither called actual nor"
-                " projected and stay out of the key figures.")
+        return _("IMF WEO: the publisher named no edition for some values, so they are neither called actual nor"
+                 " projected and stay out of the key figures.")
     latest = max(named)
-    return (f"IMF WEO figures are from the {wording.edition_name(latest)}, as the IMF names it;"
-            f" {latest[4:8]} and later are IMF projections.")
+    return _("IMF WEO figures are from the {edition}, as the IMF names it; {year} and later are IMF projections.",
+             edition=wording.edition_name(latest), year=latest[4:8])
 
 
 def _changes(connection, pair: list[str], previous: list[dict], events: list[dict]) -> dict:

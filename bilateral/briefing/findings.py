@@ -6,6 +6,7 @@ Each sentence names its number, its year and its source; none is written by hand
 from __future__ import annotations
 
 from bilateral.briefing import wording
+from bilateral.briefing.wording import _
 
 MOST = 7
 
@@ -24,8 +25,8 @@ def sentences(briefing) -> list[str]:
     return [sentence for sentence in found if sentence][:MOST]
 
 
-def _row(briefing, label: str) -> dict | None:
-    return next((row for row in briefing.key_rows if row["label"] == label), None)
+def _row(briefing, key: str) -> dict | None:
+    return next((row for row in briefing.key_rows if row["key"] == key), None)
 
 
 def _both(row: dict | None) -> tuple[dict, dict] | None:
@@ -44,10 +45,11 @@ def _trade(briefing, a: str, b: str) -> str | None:
     change = ""
     if before:
         previous = _flow(before["ab"]) + _flow(before["ba"])
-        change = f", {wording.signed(100 * (total - previous) / previous, 1, '%')} on {before['year']}"
-    return (f"Goods trade between {a} and {b} came to {wording.money(total)} in {latest['year']}{change}: "
-            f"{a} sold {wording.money(_flow(latest['ab']))} and bought {wording.money(_flow(latest['ba']))} "
-            f"(IMF IMTS, each direction as its exporter reports it, else as its importer does).")
+        change = _(", {change} on {year}", change=wording.signed(100 * (total - previous) / previous, 1, "%"), year=before["year"])
+    return _("Goods trade between {a} and {b} came to {total} in {year}{change}: {a} sold {sold} and bought {bought} "
+             "(IMF IMTS, each direction as its exporter reports it, else as its importer does).",
+             a=a, b=b, total=wording.money(total), year=latest["year"], change=change,
+             sold=wording.money(_flow(latest["ab"])), bought=wording.money(_flow(latest["ba"])))
 
 
 def _flow(side: dict) -> float | None:
@@ -55,29 +57,32 @@ def _flow(side: dict) -> float | None:
 
 
 def _economies(briefing, a: str, b: str) -> str | None:
-    gdp, per_person = _both(_row(briefing, "GDP, current prices")), _both(_row(briefing, "GDP per person, current prices"))
+    gdp, per_person = _both(_row(briefing, "gdp")), _both(_row(briefing, "gdp_per_capita"))
     if not gdp:
         return None
-    text = (f"{a}'s GDP was US${gdp[0]['text']} billion in {gdp[0]['period']} against US${gdp[1]['text']} billion for {b}")
+    text = _("{a}'s GDP was US${gdp_a} billion in {year} against US${gdp_b} billion for {b}",
+             a=a, b=b, gdp_a=gdp[0]["text"], gdp_b=gdp[1]["text"], year=gdp[0]["period"])
     if per_person and per_person[0]["period"] == gdp[0]["period"]:
-        text += f"; per person, US${per_person[0]['text']} against US${per_person[1]['text']}"
-    return text + f" (IMF WEO, {gdp[0]['vintage']})."
+        text += _("; per person, US${a} against US${b}", a=per_person[0]["text"], b=per_person[1]["text"])
+    return text + _(" (IMF WEO, {vintage}).", vintage=gdp[0]["vintage"])
 
 
 def _growth(briefing, a: str, b: str) -> str | None:
-    growth = _both(_row(briefing, "Real GDP growth"))
+    growth = _both(_row(briefing, "growth"))
     if not growth:
         return None
-    return (f"Real GDP grew {growth[0]['text']}% in {a} and {growth[1]['text']}% in {b} in {growth[0]['period']}, "
-            f"the latest year the IMF reports as actual (IMF WEO, {growth[0]['vintage']}).")
+    return _("Real GDP grew {growth_a}% in {a} and {growth_b}% in {b} in {year}, "
+             "the latest year the IMF reports as actual (IMF WEO, {vintage}).",
+             a=a, b=b, growth_a=growth[0]["text"], growth_b=growth[1]["text"], year=growth[0]["period"],
+             vintage=growth[0]["vintage"])
 
 
 def _ranks(briefing, a: str, b: str) -> str | None:
-    ranks = _both(_row(briefing, "World rank by GDP"))
+    ranks = _both(_row(briefing, "rank.NGDPD"))
     if not ranks:
         return None
-    return (f"By GDP in US dollars {a} ranked {ranks[0]['text']} economies in {ranks[0]['period']} and "
-            f"{b} {ranks[1]['text']} (IMF WEO, {ranks[0]['vintage']}).")
+    return _("By GDP in US dollars {a} ranked {rank_a} economies in {year} and {b} {rank_b} (IMF WEO, {vintage}).",
+             a=a, b=b, rank_a=ranks[0]["text"], rank_b=ranks[1]["text"], year=ranks[0]["period"], vintage=ranks[0]["vintage"])
 
 
 def _changes(briefing) -> str | None:
@@ -85,8 +90,8 @@ def _changes(briefing) -> str | None:
     if not changes["has_previous"]:
         return None
     new_values = sum(point["new_values"] for point in changes["new_points"])
-    return (f"Since the briefing for {changes['previous_period']}, {changes['all_revisions']} published values were "
-            f"revised and {new_values} new values arrived for the pair.")
+    return _("Since the briefing for {period}, {revised} published values were revised and {new} new values arrived for the pair.",
+             period=changes["previous_period"], revised=changes["all_revisions"], new=new_values)
 
 
 def _claims(briefing) -> str | None:
@@ -94,9 +99,11 @@ def _claims(briefing) -> str | None:
     checked = counts["supported"] + counts["outdated"] + counts["contradicted"]
     if not checked:
         return None
-    text = (f"Of the source article's {checked} checkable figures, {counts['supported']} hold, "
-            f"{counts['outdated']} held only for an earlier year and {counts['contradicted']} do not hold")
+    text = _("Of the source article's {checked} checkable figures, {supported} hold, "
+             "{outdated} held only for an earlier year and {contradicted} do not hold",
+             checked=checked, supported=counts["supported"], outdated=counts["outdated"], contradicted=counts["contradicted"])
     example = next((claim for claim in briefing.claims if claim["verdict"] == "outdated" and claim["held_for"]), None)
     if example:
-        text += f"; for instance, \u201c{example['claim_text'].rstrip('.')}\u201d was true for {example['held_for']}"
+        text += _("; for instance, \u201c{claim}\u201d was true for {held_for}", claim=example["claim_text"].rstrip("."),
+                  held_for=example["held_for"])
     return text + "."

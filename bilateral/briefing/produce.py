@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from bilateral import queries, warehouse
-from bilateral.briefing import context, render
+from bilateral.briefing import context, render, wording
 from bilateral.config import Config
 from bilateral.files import write_atomically
 from bilateral.periods import as_of_day, parse_period
@@ -34,18 +34,24 @@ def as_of_moment(config: Config, as_of: str | None) -> dt.datetime:
 
 
 def build(config: Config, period: str | None, as_of: dt.datetime, since: str | None = None,
-          rebuilt_as_of: dt.date | None = None) -> context.Briefing:
-    """The briefing for `period` (default: the month of the as-of day when rebuilding, else this month).
+          rebuilt_as_of: dt.date | None = None, language: str = "en") -> context.Briefing:
+    """The briefing for `period` (default: the month of the as-of day when rebuilding, else this month), in `language`.
 
     `rebuilt_as_of` marks an edition rebuilt as the data stood on an earlier day: it gets a file of its own.
     """
+    with wording.speaking(language):
+        return _built(config, period, as_of, since, rebuilt_as_of)
+
+
+def _built(config: Config, period: str | None, as_of: dt.datetime, since: str | None,
+           rebuilt_as_of: dt.date | None) -> context.Briefing:
     label, start, end = parse_period(period, rebuilt_as_of or dt.date.today())
     if since is not None:
         parse_period(since, start)  # the same check, and the same one-line error
     try:
         briefing = _build(config, label, start, end, as_of, since)
-    except duckdb.CatalogException:
-        # a warehouse written by an earlier version lacks the newer views: bring it up to date once
+    except (duckdb.CatalogException, duckdb.BinderException):
+        # a warehouse written by an earlier version lacks the newer views or columns: bring it up to date once
         upgrade(config)
         briefing = _build(config, label, start, end, as_of, since)
     briefing.edition = f"asof-{rebuilt_as_of.isoformat()}" if rebuilt_as_of else ""
@@ -64,9 +70,11 @@ def upgrade(config: Config) -> None:
 
 
 def pdf_path(config: Config, briefing: context.Briefing) -> Path:
-    """One file per edition: `2026-11_rus-mex.pdf`, or `2026-11_asof-2026-06-30_rus-mex.pdf` for a rebuild."""
+    """One file per edition and language: `2026-11_rus-mex.pdf`, `2026-11_rus-mex.es.pdf`, or
+    `2026-11_asof-2026-06-30_rus-mex.pdf` for a rebuild."""
     parts = [briefing.period, briefing.edition, config.pair_slug]
-    return config.briefings_dir / ("_".join(part for part in parts if part) + ".pdf")
+    language = "" if briefing.language == "en" else f".{briefing.language}"
+    return config.briefings_dir / ("_".join(part for part in parts if part) + language + ".pdf")
 
 
 def write(config: Config, briefing: context.Briefing) -> Rendered:
@@ -123,14 +131,14 @@ def _index_rows(config: Config) -> list[dict]:
 
 
 def run_once(config: Config, period: str | None = None, as_of: str | None = None, since: str | None = None,
-             note: str = "") -> tuple[context.Briefing, Rendered]:
+             note: str = "", language: str = "en") -> tuple[context.Briefing, Rendered]:
     """The whole briefing in this process: what flows/briefing.py does, without Prefect.
 
     `note` is printed in a box on page 1 (the demo says what data it shows); "{vintage}" in it
     becomes the data vintage the briefing prints.
     """
     moment = as_of_moment(config, as_of)
-    briefing = build(config, period, moment, since, as_of_day(as_of) if as_of else None)
+    briefing = build(config, period, moment, since, as_of_day(as_of) if as_of else None, language)
     briefing.note = note.format(vintage=briefing.vintage)
     rendered = write(config, briefing)
     record(config, briefing, moment, rendered)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 
+from bilateral.briefing import wording
 from bilateral.briefing.context import Briefing
 from bilateral.paths import reports_dir
 
@@ -28,6 +29,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["svg_uri"] = svg_uri
+    env.globals["_"] = wording._  # reader text in the language set by wording.speaking
     return env
 
 
@@ -37,7 +39,8 @@ def svg_uri(svg: str) -> str:
 
 
 def html(briefing: Briefing) -> str:
-    return environment().get_template("briefing.html.j2").render(b=asdict(briefing))
+    with wording.speaking(briefing.language):
+        return environment().get_template("briefing.html.j2").render(b=asdict(briefing))
 
 
 def pdf(document: str, target: Path) -> tuple[str, int]:

@@ -1,0 +1,119 @@
+"""Spanish and Russian editions: every message, event and claim translated; the PDFs in the reader's language
+with the locale's numbers and dates; no English sentence of the templates left in them."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+from pypdf import PdfReader
+
+from bilateral import refresh
+from bilateral.briefing import produce
+from bilateral.config import load_config
+from conftest import REPO
+
+LOCALE = REPO / "reports" / "locale"
+TRANSLATED = ("es", "ru")
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def catalog(language: str):
+    with (LOCALE / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def test_the_template_catalog_holds_every_message_of_the_code(tmp_path):
+    extracted = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_", "--no-location",
+                    "-o", str(extracted), "."], cwd=REPO, check=True, capture_output=True)
+    with extracted.open("rb") as fresh, (LOCALE / "messages.pot").open("rb") as kept:
+        assert {message.id for message in read_po(fresh)} == {message.id for message in read_po(kept)}, (
+            "run the pybabel extract and update commands of babel.cfg")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated_with_its_placeholders(language):
+    with (LOCALE / "messages.pot").open("rb") as source:
+        wanted = {message.id for message in read_po(source) if message.id}
+    translated = {message.id: message for message in catalog(language) if message.id}
+    assert wanted <= translated.keys()
+    for message in translated.values():
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            assert text, f"{language}: no translation of {ids[0]!r}"
+            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(" ".join(ids))), (language, ids[0], text)
+
+
+@pytest.mark.parametrize(("file", "top", "fields"), [("events.yaml", "events", ("title", "summary", "date_note")),
+                                                     ("claims.yaml", "claims", ("text", "section", "needs"))])
+def test_every_event_and_claim_carries_its_texts_in_every_language(file, top, fields):
+    for row in yaml.safe_load((REPO / "data" / file).read_text(encoding="utf-8"))[top]:
+        english = {field for field in fields if row.get(field) or (row.get("metric") or {}).get(field)}
+        for language in TRANSLATED:
+            assert set(row.get(language) or {}) == english, f"{file}: {row['id']}: {language} lacks or adds a field"
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory, fake_api):
+    """The recorded data's briefing in each language, as text."""
+    from conftest import write_settings
+
+    folder = tmp_path_factory.mktemp("editions")
+    fake_api.reset()
+    config = load_config(write_settings(folder, fake_api), environ={"BILATERAL_HOME": str(folder / "home")})
+    refresh.run_once(config)
+    texts = {}
+    for language in ("en", *TRANSLATED):
+        briefing, rendered = produce.run_once(config, "2026-11", language=language)
+        reader = PdfReader(rendered.path)
+        texts[language] = (rendered.path.name, reader.trailer["/Root"]["/Lang"],
+                           " ".join(" ".join(page.extract_text() for page in reader.pages).split()), len(briefing.findings))
+    fake_api.reset()
+    return texts
+
+
+def test_every_edition_draws_the_same_findings(editions):
+    assert editions["en"][3] >= 4
+    assert {language: edition[3] for language, edition in editions.items()} == dict.fromkeys(editions, editions["en"][3])
+
+
+def test_each_language_has_its_own_file_and_pdf_language(editions):
+    assert {language: edition[:2] for language, edition in editions.items()} == {
+        "en": ("2026-11_rus-mex.pdf", "en"), "es": ("2026-11_rus-mex.es.pdf", "es"), "ru": ("2026-11_rus-mex.ru.pdf", "ru")}
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    # the locale's numbers and dates (CLDR): the recorded IMF GDP of Russia for 2024 and the month of the briefing
+    ("es", ["noviembre de 2026", "2.173", "México"]),
+    ("ru", ["ноябрь 2026 г.", "2\u00a0173", "Мексика"]),
+])
+def test_an_edition_speaks_its_language(editions, language, said):
+    text = editions[language][2]
+    for words in said:
+        assert words.replace("\u00a0", " ") in text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_no_english_sentence_of_the_templates_is_left(editions, language):
+    text = editions[language][2]
+    left = []
+    for message in catalog(language):
+        if not message.id or isinstance(message.id, tuple):
+            continue
+        # the longest stretch of the English between placeholders, when it is a phrase, not a name
+        stretch = max(PLACEHOLDER.split(message.id), key=len).strip(" .,;:()")
+        if len(stretch) >= 24 and stretch in editions["en"][2] and stretch not in message.string:
+            left += [stretch] if stretch in text else []
+    assert not left
+
+
+def test_an_empty_message_stays_empty_in_every_language():
+    from bilateral.briefing import wording
+
+    for language in TRANSLATED:
+        with wording.speaking(language):
+            assert wording._("") == ""
