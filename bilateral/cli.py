@@ -134,7 +134,7 @@ def _briefed(settings: Config, period: str | None, as_of: str | None, since: str
     _quiet_prefect()
     from flows.briefing import briefing_flow
 
-    return briefing_flow(str(settings.path), period=period, as_of=as_of, since=since, language=language)
+    return briefing_flow(str(settings.path), period=period, as_of=as_of, since=since, languages=[language])
 
 
 def _check_briefing_arguments(period: str | None, as_of: str | None, since: str | None) -> None:
@@ -189,6 +189,22 @@ def briefing(config: ConfigOption = None, period: PeriodOption = None, as_of: As
     _check_briefing_arguments(period, as_of, since)
     settings = load_config(config)
     typer.echo(str(_briefed(settings, period, as_of, since, language.value)))
+
+
+@app.command()
+def site(
+    config: ConfigOption = None,
+    serve: Annotated[bool, typer.Option("--serve", help="Then serve the briefings folder on 127.0.0.1 until Ctrl-C.")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve (0: any free one).", min=0, max=65535)] = 8000,
+) -> None:
+    """Build the HTML archive of the briefings (index, claims ledger, timeline, source pages) in every language."""
+    from bilateral.briefing import site as archive
+
+    settings = load_config(config)
+    written = archive.build(settings)
+    typer.echo(f"{len(written)} pages written under {settings.briefings_dir}; open {settings.briefings_dir / 'index.html'}")
+    if serve:
+        archive.serve(settings, port)
 
 
 @app.command()

@@ -89,6 +89,7 @@ class Config:
     sources: dict[str, SourceConfig]
     http: HttpConfig
     schedule: ScheduleConfig
+    languages: tuple[str, ...] = LANGUAGES  # the editions the scheduled briefing renders
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -152,6 +153,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         sources=sources,
         http=_http(document, where),
         schedule=_schedule(document, where),
+        languages=_languages(document, where),
     )
 
 
@@ -164,6 +166,7 @@ KNOWN_KEYS = {
                   "stale_after_years", "full_every_days"},
     "http": {"connect_timeout_s", "read_timeout_s", "retries", "backoff_s", "retry_after_max_s"},
     "schedule": {"timezone", "refresh_cron", "briefing_cron"},
+    "briefing": {"languages"},
 }
 
 
@@ -308,6 +311,15 @@ def _http(document: dict, where: str) -> HttpConfig:
         backoff_s=_number(table, "backoff_s", prefix, 1.0, high=600),
         retry_after_max_s=_number(table, "retry_after_max_s", prefix, 120.0, high=3600),
     )
+
+
+def _languages(document: dict, where: str) -> tuple[str, ...]:
+    languages = document.get("briefing", {}).get("languages", list(LANGUAGES))
+    if (not isinstance(languages, list) or not languages or len(set(languages)) != len(languages)
+            or not all(language in LANGUAGES for language in languages)):
+        raise ConfigError(f"{where}: briefing.languages must list some of {', '.join(LANGUAGES)} once each,"
+                          f" found {languages!r}"[:300])
+    return tuple(languages)
 
 
 def _schedule(document: dict, where: str) -> ScheduleConfig:

@@ -110,7 +110,7 @@ class WriterBusy(WarehouseError):
 
 
 def record_briefing(connection: duckdb.DuckDBPyConnection, record: dict) -> None:
-    """One rendered briefing in meta.briefings (a re-render of the same period and as-of replaces it)."""
+    """One rendered briefing file in meta.briefings (a re-render of the same file and as-of replaces it)."""
     connection.execute(queries.text("record_briefing"), record)
 
 

@@ -34,12 +34,16 @@ def record_briefing(config: Config, briefing: Briefing, as_of: dt.datetime, rend
 
 @flow(name="briefing")
 def briefing_flow(config_path: str | None = None, period: str | None = None, as_of: str | None = None,
-                  since: str | None = None, language: str = "en") -> Path:
+                  since: str | None = None, languages: list[str] | None = None) -> Path:
+    """Each edition (the configured languages unless `languages` names some), PDF and HTML; returns the first's PDF."""
     config = load_config(config_path)
     moment = produce.as_of_moment(config, as_of)
-    briefing = build_context(config, period, moment, since, as_of_day(as_of) if as_of else None, language)
-    rendered = render_pdf(config, briefing)
-    record_briefing(config, briefing, moment, rendered)
-    create_markdown_artifact(markdown=briefing_markdown(briefing, rendered.path), key="briefing-key-figures")
-    create_link_artifact(link=rendered.path.resolve().as_uri(), link_text=rendered.path.name, key="briefing-pdf")
-    return rendered.path
+    paths = []
+    for language in languages or config.languages:
+        briefing = build_context(config, period, moment, since, as_of_day(as_of) if as_of else None, language)
+        rendered = render_pdf(config, briefing)
+        record_briefing(config, briefing, moment, rendered)
+        create_markdown_artifact(markdown=briefing_markdown(briefing, rendered.path), key=f"briefing-key-figures-{language}")
+        create_link_artifact(link=rendered.path.resolve().as_uri(), link_text=rendered.path.name, key=f"briefing-pdf-{language}")
+        paths.append(rendered.path)
+    return paths[0]

@@ -21,7 +21,7 @@ def deployments(config: Config) -> list:
     schedule = config.schedule
     planned = (
         (refresh_flow, "daily", schedule.refresh_cron, "Fetch every enabled source and load what changed."),
-        (briefing_flow, "monthly", schedule.briefing_cron, "Render this period's PDF briefing from the published warehouse."),
+        (briefing_flow, "monthly", schedule.briefing_cron, "Render this period's briefing in the configured languages, PDF and HTML, from the published warehouse."),
     )
     return [
         flow.to_deployment(

@@ -48,6 +48,8 @@ def test_environment_overrides_urls_home_and_keys():
         (('refresh_cron = "0 6 * * *"', 'refresh_cron = "daily"'), "schedule.refresh_cron must be a five-field cron expression"),
         (('refresh_cron = "0 6 * * *"', 'refresh_cron = "61 6 * * *"'), "schedule.refresh_cron must be a five-field cron expression"),
         (('timezone = "UTC"', 'timezone = "Mars/Olympus"'), "schedule.timezone must be an IANA time zone"),
+        (('languages = ["en", "es", "ru"]', 'languages = ["en", "fr"]'), "briefing.languages must list some of en, es, ru once each, found ['en', 'fr']"),
+        (('languages = ["en", "es", "ru"]', 'languages = []'), "briefing.languages must list some of en, es, ru once each"),
         (("backoff_s = 1.0", "backoff_s = nan"), "http.backoff_s must be a number from 0 to 600, found nan"),
         (("read_timeout_s = 60", "read_timeout_s = 1e400"), "http.read_timeout_s must be a number from 0.001 to 3600, found inf"),
         (("retries = 4", "retries = 4\nretry = 5"), "unknown key http.retry; did you mean http.retries?"),

@@ -85,6 +85,7 @@ class Figure:
     period: str
     vintage: str
     text: str
+    source_id: str = ""  # the source module, whose page in the HTML archive the figure links to
 
 
 @dataclass
@@ -134,11 +135,11 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
     pair = list(config.pair)
     names = {code: wording.country_name(code) for code in config.countries}
     previous = _rows(connection, "briefing_previous", period=period, since=since)
-    freshness = _freshness(connection, config, as_of)
+    freshness = source_freshness(connection, config, as_of)
     key_rows, figures = _key_figures(connection, pair)
     trade_rows, trade_note = _trade(connection, pair)
-    events = _events(connection, period_start, period_end, as_of, wording.language())
-    claims = [_claim_row(claim) for claim in _rows(connection, "briefing_claims", language=wording.language())]
+    events = timeline_events(connection, period_start, period_end, as_of, wording.language())
+    claims = claim_rows(connection, wording.language())
     markers = _trade_markers(trade_rows, events)
     briefing = Briefing(
         title=_("{a} and {b}", a=names[pair[0]], b=names[pair[1]]),
@@ -160,7 +161,7 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
         macro_charts=_macro_charts(connection, config),
         events=events,
         claims=claims,
-        claim_counts=_claim_counts(claims),
+        claim_counts=claim_counts(claims),
         changes=_changes(connection, pair, previous, events),
         quality_flags=_quality_flags(connection, list(config.countries)),
         vintage=_vintage_summary(freshness, connection),
@@ -186,7 +187,7 @@ def _vintage(source: str, vintage) -> str:
 
 def _figure(key: str, value, unit: str, source: str, period, vintage, decimals: int) -> Figure:
     return Figure(key, value, unit, SOURCE_NAMES.get(source, source), str(period), _vintage(source, vintage),
-                  wording.number(value, decimals))
+                  wording.number(value, decimals), source)
 
 
 def _key_figures(connection, pair: list[str]) -> tuple[list[dict], list[dict]]:
@@ -318,6 +319,7 @@ def _trade_chart(rows: list[dict], markers: list[dict], pair: list[str]) -> dict
         "svg": charts.line_chart(drawn, _("Goods trade between the pair"), "US$", [(m["year"], m["label"]) for m in markers], money=True),
         "caption": _("Goods exports between {a} and {b} in each direction, as the exporter and as the importer record them, "
                      "{first}–{last}; numbered lines mark key events. Source: IMF IMTS.", a=a, b=b, first=min(years), last=max(years)),
+        "source_id": "imf_trade",
     }
 
 
@@ -331,6 +333,7 @@ def _products_chart(products: list[dict]) -> dict | None:
         "svg": charts.bar_chart(labels, [row["value_usd"] for row in top], _("Largest product flows, {year}", year=year), "US$", money=True),
         "caption": _("The eight largest goods flows between the pair by HS chapter in {year}, as the exporter reports them. "
                      "Source: UN Comtrade.", year=year),
+        "source_id": "comtrade",
     }
 
 
@@ -355,11 +358,12 @@ def _macro_charts(connection, config: Config) -> list[dict]:
         if projected:
             caption += " " + _("Dashed lines with hollow markers are IMF projections.")
         caption += " " + _("Source: IMF WEO, {edition}.", edition=edition or _("edition unknown"))
-        found.append({"title": title, "svg": charts.line_chart(series, title, unit, height=2.3), "caption": caption})
+        found.append({"title": title, "svg": charts.line_chart(series, title, unit, height=2.3), "caption": caption,
+                      "source_id": source})
     return found
 
 
-def _events(connection, period_start: dt.date, period_end: dt.date, as_of: dt.datetime, language: str) -> list[dict]:
+def timeline_events(connection, period_start: dt.date, period_end: dt.date, as_of: dt.datetime, language: str) -> list[dict]:
     events = _rows(connection, "briefing_timeline", language=language)
     recent = as_of.year - RECENT_YEARS
     for event in events:
@@ -382,6 +386,11 @@ UNIT_NAMES = {"USD": "US$", "billion USD": N_("US$ billion"), "persons": N_("peo
               "arrivals": N_("arrivals")}
 VERDICTS = {"supported": N_("supported"), "outdated": N_("outdated"), "contradicted": N_("contradicted"),
             "not checkable": N_("not checkable")}
+
+
+def claim_rows(connection, language: str) -> list[dict]:
+    """Every claim as printed, its curated texts in `language`."""
+    return [_claim_row(claim) for claim in _rows(connection, "briefing_claims", language=language)]
 
 
 def _phrases(*pairs: tuple[str, str]) -> list[tuple[re.Pattern, str]]:
@@ -480,7 +489,7 @@ def _claim_amount(value: float | None, unit: str, decimals: int) -> str:
     return wording.number(value, decimals)
 
 
-def _claim_counts(claims: list[dict]) -> dict:
+def claim_counts(claims: list[dict]) -> dict:
     counts = {"supported": 0, "outdated": 0, "contradicted": 0, "not checkable": 0}
     for claim in claims:
         counts[claim["verdict"]] += 1
@@ -513,7 +522,7 @@ def _state_text(state: str, row: dict, as_of_year: int) -> str:
     return _(STATE_TEXT.get(state, state), latest_period=latest, age=age, as_of_year=as_of_year)
 
 
-def _freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
+def source_freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
     """Each source on three clocks: its latest period, the publisher's own stamp, our last good fetch."""
     status = {row["source"]: row for row in _rows(connection, "status")}
     rows = []

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from bilateral import queries, warehouse
-from bilateral.briefing import context, render, wording
+from bilateral.briefing import context, render, site, wording
 from bilateral.config import Config
 from bilateral.files import write_atomically
 from bilateral.periods import as_of_day, parse_period
@@ -73,13 +73,14 @@ def pdf_path(config: Config, briefing: context.Briefing) -> Path:
     """One file per edition and language: `2026-11_rus-mex.pdf`, `2026-11_rus-mex.es.pdf`, or
     `2026-11_asof-2026-06-30_rus-mex.pdf` for a rebuild."""
     parts = [briefing.period, briefing.edition, config.pair_slug]
-    language = "" if briefing.language == "en" else f".{briefing.language}"
-    return config.briefings_dir / ("_".join(part for part in parts if part) + language + ".pdf")
+    return config.briefings_dir / ("_".join(part for part in parts if part) + wording.file_suffix(briefing.language) + ".pdf")
 
 
 def write(config: Config, briefing: context.Briefing) -> Rendered:
+    """The PDF and, beside it, the HTML edition of the same content (`.html` for `.pdf`)."""
     target = pdf_path(config, briefing)
     sha256, pages = render.pdf(render.html(briefing), target)
+    write_atomically(target.with_suffix(".html"), render.html(briefing, web=True))
     return Rendered(target, sha256, pages)
 
 
@@ -111,10 +112,10 @@ def record(config: Config, briefing: context.Briefing, as_of: dt.datetime, rende
     except warehouse.WriterBusy:
         write_atomically(warehouse.pending_dir(config.home) / f"{entry['rendered_at']}_{rendered.sha256[:12]}.json",
                           json.dumps(entry))
-    write_atomically(config.briefings_dir / "index.html", render.index(_index_rows(config)))
+    site.build(config, (briefing.language,))  # its HTML edition links to the archive's pages of its language
 
 
-def _index_rows(config: Config) -> list[dict]:
+def index_rows(config: Config) -> list[dict]:
     """Every briefing file once, its latest render, newest period first: recorded ones and pending ones."""
     with contextlib.closing(warehouse.reader(config.snapshot_path)) as connection:
         result = connection.execute(queries.text("briefing_index"))

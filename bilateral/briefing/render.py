@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from bilateral.briefing import wording
 from bilateral.briefing.context import Briefing
@@ -29,6 +30,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["svg_uri"] = svg_uri
+    env.filters["inline_svg"] = inline_svg
     env.globals["_"] = wording._  # reader text in the language set by wording.speaking
     return env
 
@@ -38,9 +40,23 @@ def svg_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def html(briefing: Briefing) -> str:
+def inline_svg(svg: str) -> Markup:
+    """A chart drawn inside the page: matplotlib's SVG without its XML prolog and doctype.
+
+    Safe to print unescaped: matplotlib writes every label as escaped XML text.
+    """
+    return Markup(svg[svg.index("<svg"):])
+
+
+def web_css() -> str:
+    return (reports_dir() / "static" / "web.css").read_text(encoding="utf-8")
+
+
+def html(briefing: Briefing, web: bool = False) -> str:
+    """The briefing as HTML: for WeasyPrint to print, or (`web`) the self-contained HTML edition."""
     with wording.speaking(briefing.language):
-        return environment().get_template("briefing.html.j2").render(b=asdict(briefing))
+        return environment().get_template("briefing.html.j2").render(
+            b=asdict(briefing), web=web, web_css=Markup(web_css()) if web else "", suffix=wording.file_suffix(briefing.language))
 
 
 def pdf(document: str, target: Path) -> tuple[str, int]:
@@ -91,6 +107,3 @@ def _unchanged_render(target: Path, source: str) -> tuple[str, int] | None:
         pass
     return None
 
-
-def index(rows: list[dict]) -> str:
-    return environment().get_template("index.html.j2").render(briefings=rows)

@@ -54,6 +54,11 @@ def language() -> str:
     return _language.get()
 
 
+def file_suffix(language: str) -> str:
+    """What a file name carries for its language: nothing for English, `.es`, `.ru` for the others."""
+    return "" if language == "en" else f".{language}"
+
+
 @functools.cache
 def translations(language: str) -> gettext_module.NullTranslations:
     """The compiled catalog of a language (English is the source: no catalog)."""

@@ -1,4 +1,4 @@
--- one briefing rendered; a re-render of the same period and as-of replaces its record
+-- one briefing file rendered; a re-render of the same file and as-of replaces its record
 insert or replace into meta.briefings by name
 select
     $period as period,
