@@ -98,7 +98,8 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path):
     with warehouse.writer(path) as connection:
         first = connection.execute("select name from meta.migrations order by version").fetchall()
         assert warehouse.migrate(connection) == []
-    assert first == [("001_foundation.sql",), ("002_curated.sql",), ("003_publisher_stamps.sql",), ("004_claim_checks.sql",), ("005_briefing_editions.sql",), ("006_series_stamps.sql",)]
+    assert first == [("001_foundation.sql",), ("002_curated.sql",), ("003_publisher_stamps.sql",), ("004_claim_checks.sql",), ("005_briefing_editions.sql",), ("006_series_stamps.sql",),
+                     ("007_translations.sql",), ("008_briefing_languages.sql",)]
 
 
 def test_every_table_view_and_column_has_a_comment(tmp_path):
