@@ -162,3 +162,19 @@ def test_a_rerender_on_unchanged_data_keeps_the_pdf_and_a_change_renders_again(c
     refresh.run_once(config)
     _, changed = brief(config)
     assert changed.sha256 != first.sha256 and changed.path.stat().st_mtime_ns != stamp
+
+
+def test_a_chart_is_drawn_once_for_the_same_data_and_language(tmp_path):
+    from bilateral.briefing import charts, wording
+
+    series = [charts.Series("Russia", [(2020, 1.0, False), (2021, 2.0, True)])]
+    with charts.cached_in(tmp_path):
+        first = charts.line_chart(series, "GDP", "US$")
+        (kept,) = tmp_path.glob("*.svg")
+        kept.write_text(first.replace("GDP", "from the cache"))  # marks what a second call would read
+        assert "from the cache" in charts.line_chart(series, "GDP", "US$")
+        revised = [charts.Series("Russia", [(2020, 1.0, False), (2021, 3.0, True)])]
+        assert "from the cache" not in charts.line_chart(revised, "GDP", "US$")
+        with wording.speaking("es"):  # tick labels and legend follow the language
+            assert "from the cache" not in charts.line_chart(series, "GDP", "US$")
+    assert len(list(tmp_path.glob("*.svg"))) == 3

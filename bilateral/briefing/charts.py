@@ -8,8 +8,16 @@ unit, and tick labels are in that unit (US$ billion, not "2.5 k").
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
+import hashlib
 import io
+import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 
@@ -19,6 +27,10 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from babel import numbers  # noqa: E402
 
 from bilateral.briefing import wording  # noqa: E402
+from bilateral.files import write_atomically  # noqa: E402
+
+KEPT_DAYS = 90  # a cached chart not drawn again for this long is removed
+_cache: contextvars.ContextVar[Path | None] = contextvars.ContextVar("chart_cache", default=None)
 
 STYLES = (  # Okabe-Ito colours
     {"color": "#0072B2", "linestyle": "-", "marker": "o"},
@@ -42,12 +54,58 @@ matplotlib.rcParams.update(
 )
 
 
+@contextlib.contextmanager
+def cached_in(folder: Path) -> Iterator[None]:
+    """Keep the charts drawn inside the block in `folder`, by the hash of what they show: a briefing whose
+    data did not change draws nothing again (matplotlib takes about half a second for the five)."""
+    token = _cache.set(folder)
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+        _forget_old(folder)
+
+
+def _cached(draw):
+    @functools.wraps(draw)
+    def drawn(*arguments, **options) -> str:
+        folder = _cache.get()
+        if folder is None:
+            return draw(*arguments, **options)
+        asked = repr((draw.__name__, arguments, sorted(options.items()), wording.language(), _drawing_version()))
+        path = folder / f"{hashlib.sha256(asked.encode('utf-8')).hexdigest()}.svg"
+        try:
+            svg = path.read_text(encoding="utf-8")
+            os.utime(path)  # drawn again now: kept for another KEPT_DAYS
+            return svg
+        except OSError:
+            svg = draw(*arguments, **options)
+            write_atomically(path, svg)
+            return svg
+    return drawn
+
+
+@functools.cache
+def _drawing_version() -> str:
+    """What else a chart depends on: this module's code and matplotlib's version."""
+    return hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()
+
+
+def _forget_old(folder: Path) -> None:
+    cutoff = time.time() - KEPT_DAYS * 86400
+    for path in folder.glob("*.svg"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
 @dataclass(frozen=True)
 class Series:
     label: str
     points: list[tuple[int, float, bool]]  # (year, value, is_forecast)
 
 
+@_cached
 def line_chart(series: list[Series], title: str, unit: str, markers: list[tuple[int, str]] = (), money: bool = False,
                height: float = 2.9) -> str:
     """Lines over years; projections dashed and hollow; `markers` draw vertical lines with short labels.
@@ -73,7 +131,8 @@ def line_chart(series: list[Series], title: str, unit: str, markers: list[tuple[
         axes.annotate(label, (year, 1.01), xycoords=("data", "axes fraction"), fontsize=6.5,
                       ha="center", va="bottom", color="#333333")
     if any(projected for line in series for _, _, projected in line.points):
-        axes.plot([], [], color="#555555", linestyle="--", marker="o", markerfacecolor="white", markersize=3, label="IMF projection")
+        axes.plot([], [], color="#555555", linestyle="--", marker="o", markerfacecolor="white", markersize=3,
+                  label=wording._("IMF projection"))
     axes.set_title(title, loc="left", pad=12 if markers else 6)
     axes.set_ylabel(unit)
     axes.yaxis.set_major_formatter(FuncFormatter(_plain))
@@ -86,6 +145,7 @@ def _sparse(points: int) -> int:
     return max(1, points // 8)
 
 
+@_cached
 def bar_chart(labels: list[str], values: list[float], title: str, unit: str, money: bool = False) -> str:
     """Horizontal bars, largest on top."""
     scale, unit = _money_scale([Series("", [(0, value, False) for value in values])]) if money else (1.0, unit)

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from bilateral import queries, warehouse
-from bilateral.briefing import context, render, site, wording
+from bilateral.briefing import charts, context, render, site, wording
 from bilateral.config import Config
 from bilateral.files import write_atomically
 from bilateral.periods import as_of_day, parse_period
@@ -39,7 +39,7 @@ def build(config: Config, period: str | None, as_of: dt.datetime, since: str | N
 
     `rebuilt_as_of` marks an edition rebuilt as the data stood on an earlier day: it gets a file of its own.
     """
-    with wording.speaking(language):
+    with wording.speaking(language), charts.cached_in(config.home / "cache" / "charts"):
         return _built(config, period, as_of, since, rebuilt_as_of)
 
 
