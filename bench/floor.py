@@ -8,7 +8,7 @@ whatever the pipeline spends beyond this is the price of what it does on top.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import duckdb
 import pandas as pd
@@ -37,8 +37,8 @@ def values_of(document) -> Iterator[tuple]:
     elif "values" in document:
         yield from _datamapper(document["values"])
     elif "data" in document and isinstance(document["data"], list):
-        yield from _comtrade(document["data"])
-    elif "data" in document:
+        yield from _comtrade(row for row in document["data"] if "cmdCode" in row)  # availability records have none
+    elif "data" in document and "dataSets" in document["data"]:  # the dataflow's structure has none
         yield from _sdmx(document["data"])
 
 
@@ -57,7 +57,7 @@ def _datamapper(values: dict) -> Iterator[tuple]:
                     yield indicator, area, "", year, value
 
 
-def _comtrade(rows: list) -> Iterator[tuple]:
+def _comtrade(rows: Iterable[dict]) -> Iterator[tuple]:
     for row in rows:
         yield row["cmdCode"], row["reporterISO"], row["partnerISO"], str(row["period"]), row["primaryValue"]
 
