@@ -26,9 +26,10 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	@$(BIN)/python -m bench
 
-# WeasyPrint's system libraries, and the Chromium the browser tests drive (Debian/Ubuntu); run as root or with sudo
+# WeasyPrint's system libraries, the Chromium the browser tests drive and the PostgreSQL the stack test
+# starts (Debian/Ubuntu); run as root or with sudo
 system-deps:
-	apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
+	apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium postgresql
 
 clean:
 	rm -rf $(VENV) var

@@ -20,7 +20,7 @@ from typer._click import exceptions as usage  # typer bundles its own click: its
 
 from bilateral import __version__
 from bilateral.config import LANGUAGES, Config, load_config
-from bilateral.errors import BilateralError
+from bilateral.errors import BilateralError, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 EXIT_CODES = (
@@ -191,6 +191,51 @@ def briefing(config: ConfigOption = None, period: PeriodOption = None, as_of: As
     typer.echo(str(_briefed(settings, period, as_of, since, language.value)))
 
 
+def _server_required(command: str) -> None:
+    if not _with_prefect():
+        raise UsageError(f"{command} works on a Prefect server: set PREFECT_API_URL (docker-compose.yml sets it)")
+    _quiet_prefect()
+
+
+@app.command()
+def deploy(
+    config: ConfigOption = None,
+    pool: Annotated[str, typer.Option(help="Process work pool the deployments run on.")] = "bilateral",
+) -> None:
+    """Deploy the scheduled flows to the Prefect server (PREFECT_API_URL) for workers of a process pool."""
+    _server_required("deploy")
+    from flows.deploy import deploy as deployed
+
+    names = deployed(load_config(config), pool)
+    typer.echo(f"deployed {', '.join(names)} on work pool {pool}; start workers with: prefect worker start --pool {pool}")
+
+
+alerts_app = typer.Typer(help="Alerts through Prefect: events from the flows, automations that notify.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+WebhookOption = Annotated[Optional[str], typer.Option(help="URL the notifications are POSTed to (saved as a Prefect webhook block).")]
+BlockOption = Annotated[Optional[str], typer.Option(help="An existing Prefect notification block, TYPE/NAME (e.g. slack-webhook/desk).")]
+
+
+@alerts_app.command("install")
+def alerts_install(webhook: WebhookOption = None, block: BlockOption = None) -> None:
+    """Create one automation per alert event on the Prefect server, each sending a notification."""
+    _server_required("alerts install")
+    from flows.alerts import install
+
+    for name in install(webhook, block):
+        typer.echo(f"automation {name!r}")
+
+
+@alerts_app.command("test")
+def alerts_test(webhook: WebhookOption = None, block: BlockOption = None) -> None:
+    """Send a test notification through the alerts' notification block."""
+    _server_required("alerts test")
+    from flows.alerts import send_test
+
+    send_test(webhook, block)
+    typer.echo("test notification sent")
+
+
 @app.command()
 def site(
     config: ConfigOption = None,
@@ -282,7 +327,6 @@ def sql(
 ) -> None:
     """Run read-only SQL: no writes, no other files, no extensions; a running refresh never blocks it."""
     from bilateral import analyst
-    from bilateral.errors import UsageError
 
     if (statement is None) == (file is None):
         raise UsageError("give either a SQL statement or --file FILE, e.g. bilateral sql \"select 1\"")

@@ -72,6 +72,12 @@ class HttpConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    revision_pct: float = 5.0  # a headline value revised by more than this (per cent) is announced
+    stale_after_days: float = 7.0  # a source whose last good fetch is older than this is announced
+
+
+@dataclass(frozen=True)
 class ScheduleConfig:
     timezone: str = "UTC"
     refresh_cron: str = "0 6 * * *"
@@ -90,6 +96,7 @@ class Config:
     http: HttpConfig
     schedule: ScheduleConfig
     languages: tuple[str, ...] = LANGUAGES  # the editions the scheduled briefing renders
+    alerts: AlertsConfig = AlertsConfig()
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -154,6 +161,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
         http=_http(document, where),
         schedule=_schedule(document, where),
         languages=_languages(document, where),
+        alerts=_alerts(document, where),
     )
 
 
@@ -167,6 +175,7 @@ KNOWN_KEYS = {
     "http": {"connect_timeout_s", "read_timeout_s", "retries", "backoff_s", "retry_after_max_s"},
     "schedule": {"timezone", "refresh_cron", "briefing_cron"},
     "briefing": {"languages"},
+    "alerts": {"revision_pct", "stale_after_days"},
 }
 
 
@@ -310,6 +319,14 @@ def _http(document: dict, where: str) -> HttpConfig:
         retries=retries,
         backoff_s=_number(table, "backoff_s", prefix, 1.0, high=600),
         retry_after_max_s=_number(table, "retry_after_max_s", prefix, 120.0, high=3600),
+    )
+
+
+def _alerts(document: dict, where: str) -> AlertsConfig:
+    table = document.get("alerts", {})
+    return AlertsConfig(
+        revision_pct=_number(table, "revision_pct", f"{where}: alerts", 5.0, low=0.001, high=1000),
+        stale_after_days=_number(table, "stale_after_days", f"{where}: alerts", 7.0, low=0.01, high=3650),
     )
 
 

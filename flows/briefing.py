@@ -9,11 +9,14 @@ from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NONE
 
+from bilateral import alerts
 from bilateral.briefing import produce
 from bilateral.briefing.context import Briefing
 from bilateral.config import Config, load_config
 from bilateral.periods import as_of_day
 from bilateral.summaries import briefing_markdown
+from flows.alerts import emit as announce
+from flows.writer import writer_slot
 
 
 @task(cache_policy=NONE)
@@ -29,7 +32,9 @@ def render_pdf(config: Config, briefing: Briefing) -> produce.Rendered:
 
 @task(cache_policy=NONE)
 def record_briefing(config: Config, briefing: Briefing, as_of: dt.datetime, rendered: produce.Rendered) -> None:
-    produce.record(config, briefing, as_of, rendered)
+    with writer_slot():
+        produce.record(config, briefing, as_of, rendered)
+    announce([alerts.briefing_published(rendered.path, briefing.period, briefing.language, rendered.pages)])
 
 
 @flow(name="briefing")

@@ -9,11 +9,13 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 from prefect.states import Failed, State
 
-from bilateral import refresh, summaries, warehouse
+from bilateral import alerts, refresh, summaries, warehouse
 from bilateral.config import Config, load_config
 from bilateral.refresh import RunSummary
 from bilateral.sources import Request
 from bilateral.warehouse import SourceOutcome
+from flows.alerts import emit as announce
+from flows.writer import writer_slot
 
 
 @task(cache_policy=NONE, task_run_name="collect-{source}")
@@ -37,7 +39,8 @@ def refresh_flow(config_path: str | None = None, full: bool = False) -> RunSumma
     config = load_config(config_path)
     started_at = dt.datetime.now(dt.timezone.utc)
     run_id = refresh.new_run_id(started_at)
-    with warehouse.exclusive(config.home, "refresh"):
+    with writer_slot(), warehouse.exclusive(config.home, "refresh"):
+        verdicts_before = alerts.verdicts(config.snapshot_path)
         known = warehouse.known_fetches(config.snapshot_path)
         series = None if full else warehouse.series_state(config.snapshot_path)
         futures = [
@@ -47,6 +50,7 @@ def refresh_flow(config_path: str | None = None, full: bool = False) -> RunSumma
     get_run_logger().info(summaries.run_line(summary))
     create_markdown_artifact(markdown=summaries.refresh_markdown(summary), key="refresh-summary")
     create_table_artifact(table=warehouse.revisions_of_run(config.snapshot_path, run_id), key="refresh-revisions")
+    announce(alerts.after_refresh(config, summary, run_id, verdicts_before))
     if summary.failures:
         return Failed(message=f"refresh {summary.status}: " + "; ".join(summary.failures), data=summary)
     return summary

@@ -43,7 +43,8 @@ REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?+])(
 URL_PASSWORD = re.compile(r"://[^:/@\s]+:(?P<password>[^@\s]+)@")
 LOOPBACK = {"127.0.0.1", "::1", "[::1]"}
 SERVER_SERVICE = "prefect-server"
-APP_SERVICE = "app"
+APP_SERVICE = "worker"  # the long-running bilateral containers: workers of the process pool
+DEPLOY_SERVICE = "deployments"  # runs `bilateral deploy` once, then exits
 
 
 # ---------------------------------------------------------------- reading files
@@ -291,12 +292,14 @@ def cli_help(tmp_path_factory):
 # ---------------------------------------------------------------- compose: services
 
 
-def test_every_service_has_a_healthcheck_and_a_restart_policy():
+def test_every_long_running_service_has_a_healthcheck_and_a_restart_policy():
     doc = load_compose()
-    assert services_without_healthcheck(doc) == []
+    assert services_without_healthcheck(doc) == [DEPLOY_SERVICE]
     assert {name: service.get("restart") for name, service in services(doc).items()} == {
-        name: "unless-stopped" for name in services(doc)
+        name: "no" if name == DEPLOY_SERVICE else "unless-stopped" for name in services(doc)
     }
+    # the one-shot service must finish before the workers start
+    assert services(doc)[APP_SERVICE]["depends_on"][DEPLOY_SERVICE]["condition"] == "service_completed_successfully"
 
 
 def test_postgres_is_not_published_and_other_ports_bind_loopback_only():
@@ -374,6 +377,7 @@ def test_required_secrets_stop_compose_when_unset():
         (SERVER_SERVICE, "PREFECT_SERVER_API_AUTH_STRING"),
         (APP_SERVICE, "PREFECT_API_AUTH_STRING"),
     }
+    required.add((DEPLOY_SERVICE, "PREFECT_API_AUTH_STRING"))
     for service_name, key in sorted(required):
         reference = REFERENCE.fullmatch(environment(services(doc)[service_name])[key])
         assert reference is not None and reference["op"] == ":?", f"{service_name}: {key}"
@@ -444,6 +448,12 @@ def test_prefect_server_command_is_a_real_prefect_command(cli_help):
     assert options and [option for option in options if option not in offered] == []
 
 
+def test_deployments_and_workers_run_one_image_with_one_environment():
+    doc = load_compose()
+    deployer, worker = services(doc)[DEPLOY_SERVICE], services(doc)[APP_SERVICE]
+    assert (deployer["build"], environment(deployer), deployer["volumes"]) == (worker["build"], environment(worker), worker["volumes"])
+
+
 def test_app_and_server_run_the_same_prefect_release():
     from packaging.requirements import Requirement
 
@@ -460,8 +470,13 @@ def test_app_and_server_run_the_same_prefect_release():
 # ---------------------------------------------------------------- compose: the app
 
 
-def test_app_command_is_bilateral_serve():
-    assert words(services(load_compose())[APP_SERVICE]["command"]) == ["bilateral", "serve"]
+def test_the_commands_are_bilateral_deploy_and_a_worker_of_its_pool():
+    from flows.deploy import POOL
+
+    doc = load_compose()
+    assert words(services(doc)[DEPLOY_SERVICE]["command"]) == ["bilateral", "deploy"]
+    assert words(services(doc)[APP_SERVICE]["command"]) == ["prefect", "worker", "start", "--pool", POOL, "--with-healthcheck"]
+    assert services(doc)[APP_SERVICE]["deploy"]["replicas"] >= 2
     assert bilateral_entry_point(), "pyproject.toml [project.scripts] has no `bilateral`"
 
 
@@ -476,14 +491,19 @@ def test_serve_is_a_bilateral_subcommand(cli_help):
     assert re.search(r"^\W*serve\b", shown.stdout, re.MULTILINE), shown.stdout
 
 
-def test_app_healthcheck_reads_the_runner_webserver_that_serve_starts():
+def test_worker_healthcheck_reads_the_health_server_the_worker_starts():
     doc = load_compose()
     env = app_effective_env(doc)
-    assert env["PREFECT_RUNNER_SERVER_ENABLE"] == "true"
-    assert env["PREFECT_RUNNER_SERVER_HOST"] in ("127.0.0.1", "localhost")
-    probe = f"127.0.0.1:{env['PREFECT_RUNNER_SERVER_PORT']}/health"
+    assert "--with-healthcheck" in words(services(doc)[APP_SERVICE]["command"])
+    assert env["PREFECT_WORKER_WEBSERVER_HOST"] in ("127.0.0.1", "localhost")
+    probe = f"127.0.0.1:{env['PREFECT_WORKER_WEBSERVER_PORT']}/health"
     assert probe in healthcheck_text(services(doc)[APP_SERVICE]["healthcheck"])
-    assert probe in dockerfile_arguments("HEALTHCHECK")[0]
+
+
+def test_the_image_healthcheck_reads_the_runner_webserver_that_serve_starts():
+    env = dockerfile_env()
+    assert env["PREFECT_RUNNER_SERVER_ENABLE"] == "true"
+    assert f"127.0.0.1:{env['PREFECT_RUNNER_SERVER_PORT']}/health" in dockerfile_arguments("HEALTHCHECK")[0]
 
 
 def test_bilateral_variables_are_ones_the_package_reads():
