@@ -54,7 +54,8 @@ def _flat(pair: dict, sizes: list[dict], cli: dict, prefect: dict) -> dict:
     """The top-level keys: the recorded pair's, the larger size's, the CLI's and Prefect's."""
     large = max(sizes, key=lambda size: size["economies"]) if sizes else {}
     flat = {key: pair.get(key) for key in ("refresh_cold_s", "refresh_warm_s", "warm_cold_ratio", "warm_rows_written",
-                                           "floor_s", "cold_floor_ratio", "briefing_s")}
+                                           "floor_s", "cold_floor_ratio", "briefing_new_s", "briefing_unchanged_s",
+                                           "paced_refresh_s", "slowest_host_paced_s", "paced_ratio")}
     flat |= {
         "naive_ratio": large.get("naive_ratio"),
         "naive_s": large.get("naive_s"),
