@@ -121,8 +121,6 @@ class HttpClient:
             raise FetchError(f"{_shown(url, params)}: {_cause(error)}") from None
         except requests.exceptions.RequestException as error:
             raise FetchError(f"{_shown(url, params)}: {_cause(error)}") from None
-        finally:
-            self._last_request = time.monotonic()
         if reply.status_code != 200:
             detail = "still failing after retries" if reply.status_code in RETRY_STATUSES else "not retried"
             raise FetchError(f"{_shown(reply.url, None)}: HTTP {reply.status_code} ({detail})")
@@ -135,9 +133,12 @@ class HttpClient:
         )
 
     def _wait_turn(self) -> None:
+        """Start at least `min_interval_s` after the previous request started: reading and landing an answer
+        happen while the next one waits, not on top of the wait."""
         wait = self._last_request + self.min_interval_s - time.monotonic()
         if wait > 0:
             time.sleep(wait)
+        self._last_request = time.monotonic()
 
     def _backoff(self, attempt: int) -> float:
         base = self.settings.backoff_s * 2 ** (attempt - 1)
