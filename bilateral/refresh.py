@@ -136,6 +136,7 @@ class _Taken:
     stamps: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     reread: bool = False  # a changed metadata answer (a new edition) re-reads every data answer
+    probes: dict[str, bytes] = field(default_factory=dict)  # probe -> its answer: one probe may serve many series
 
     def land(self, config: Config, source: str, response: Response, known: dict[str, str]):
         landed = land(config.home, source, response, known)
@@ -161,10 +162,12 @@ def _unchanged(config: Config, module: ModuleType, client: HttpClient, request: 
     """
     probe = module.probe_for(request)
     body = None
-    if probe is not None:
+    if probe is not None and probe.series in taken.probes:
+        body = taken.probes[probe.series]
+    elif probe is not None:
         response = client.get(probe.url, params=probe.params, check=check_json)
         taken.land(config, module.NAME, response, {})
-        body = response.body
+        body = taken.probes[probe.series] = response.body
     try:
         stamp = module.stamp_of(request, body, taken.facts)
     except (AttributeError, IndexError, KeyError, TypeError, ValueError):

@@ -67,8 +67,9 @@ def m49(iso3: str) -> int:
 
 
 def probe_for(request: Request) -> Request | None:
-    """The data availability record of the reporter's year: its release date and checksum move with the data."""
-    asked = {"reporterCode": request.params["reporterCode"], "period": request.params["period"]}
+    """The reporter's data availability records, every year: a release date and checksum per year, which move
+    with the data. One answer serves all the reporter's series of a run (the refresh asks each probe once)."""
+    asked = {"reporterCode": request.params["reporterCode"]}
     return Request(NAME, "probe", request.context["availability"], params=asked, context=request.context)
 
 
