@@ -29,8 +29,7 @@ def refresh(settings: str, home: str, economies: list[str] | None = None) -> dic
     begun = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     with warehouse.exclusive(config.home):
-        known = warehouse.known_fetches(config.snapshot_path)
-        outcomes = [pipeline.collect(config, source, requests, known) for source, requests in pipeline.plan(config).items()]
+        outcomes = pipeline.collect_all(config)  # side by side, change probes first, as `bilateral refresh` does
         t1 = time.perf_counter()
         summary = pipeline.load(config, pipeline.new_run_id(begun), begun, outcomes)
     t2 = time.perf_counter()

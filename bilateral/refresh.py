@@ -280,13 +280,17 @@ def run_once(config: Config, full: bool = False) -> RunSummary:
     """
     started_at = dt.datetime.now(dt.timezone.utc)
     with warehouse.exclusive(config.home, "refresh"):
-        known = warehouse.known_fetches(config.snapshot_path)
-        series = None if full else warehouse.series_state(config.snapshot_path)
-        planned = plan(config)
-        with ThreadPoolExecutor(max_workers=max(len(planned), 1), thread_name_prefix="collect") as pool:
-            futures = [pool.submit(collect, config, source, requests, known, series) for source, requests in planned.items()]
-            outcomes = [future.result() for future in futures]
-        return load(config, new_run_id(started_at), started_at, outcomes)
+        return load(config, new_run_id(started_at), started_at, collect_all(config, full))
+
+
+def collect_all(config: Config, full: bool = False) -> list[SourceOutcome]:
+    """Every enabled source collected side by side (the caller holds the writer lock)."""
+    known = warehouse.known_fetches(config.snapshot_path)
+    series = None if full else warehouse.series_state(config.snapshot_path)
+    planned = plan(config)
+    with ThreadPoolExecutor(max_workers=max(len(planned), 1), thread_name_prefix="collect") as pool:
+        futures = [pool.submit(collect, config, source, requests, known, series) for source, requests in planned.items()]
+        return [future.result() for future in futures]
 
 
 def _fetches_frame(rows: list[dict]) -> pd.DataFrame:
