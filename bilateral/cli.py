@@ -249,7 +249,9 @@ def site(
     written = archive.build(settings)
     typer.echo(f"{len(written)} pages written under {settings.briefings_dir}; open {settings.briefings_dir / 'index.html'}")
     if serve:
-        archive.serve(settings, port)
+        with archive.server(settings, port) as server, contextlib.suppress(KeyboardInterrupt):
+            typer.echo(f"serving {settings.briefings_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+            server.serve_forever()
 
 
 @app.command()

@@ -139,3 +139,25 @@ def test_the_timeline_filters_work_without_a_script(served, browser):
     page.click("label[for=category-all]")
     assert all("decade-1890" in row.get_attribute("class") for row in rows.all() if row.is_visible())
     context.close()
+
+
+def test_site_serve_answers_on_loopback(archive):
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    serving = subprocess.Popen([sys.executable, "-m", "bilateral", "site", "--serve", "--port", "0", "--config", str(archive.path)],
+                               stdout=subprocess.PIPE, text=True, env={**os.environ, "BILATERAL_HOME": str(archive.home)})
+    try:
+        address = None
+        for line in serving.stdout:
+            found = re.search(r"on (http://127\.0\.0\.1:\d+/)", line)
+            if found:
+                address = found[1]
+                break
+        with urllib.request.urlopen(address + "index.es.html", timeout=10) as answer:
+            assert answer.status == 200 and '<html lang="es">' in answer.read().decode()
+    finally:
+        serving.terminate()
+        serving.wait(timeout=10)

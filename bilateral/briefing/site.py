@@ -105,12 +105,10 @@ def _environment():
     return render.environment()
 
 
-def serve(config: Config, port: int) -> None:
-    """Serve the briefings folder on 127.0.0.1 until interrupted: a quick look, not a web server for the public."""
+def server(config: Config, port: int):
+    """An HTTP server of the briefings folder on 127.0.0.1 (port 0: any free one): a quick look, not a web
+    server for the public. The caller runs `serve_forever` and closes it."""
     import http.server
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(config.briefings_dir))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        print(f"serving {config.briefings_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
