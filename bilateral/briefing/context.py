@@ -476,6 +476,7 @@ def _claim_row(claim: dict) -> dict:
             _(DIFFERENCE_UNITS.get(claim["difference_unit"], " " + claim["difference_unit"]))),
         "period_text": wording.with_written_dates(said(claim["observed_period"] or "")),
         "source_text": wording.with_country_names(said(claim["source"] or "")),
+        "source_id": next((source for source, name in SOURCE_NAMES.items() if (claim["source"] or "").startswith(name)), ""),
         "tolerance_text": said(claim["tolerance_text"] or ""),
         "reading": said(claim["reading"]),
         "vintage_text": _vintage("", claim["vintage"]) if claim["vintage"] else "",

@@ -56,7 +56,8 @@ def html(briefing: Briefing, web: bool = False) -> str:
     """The briefing as HTML: for WeasyPrint to print, or (`web`) the self-contained HTML edition."""
     with wording.speaking(briefing.language):
         return environment().get_template("briefing.html.j2").render(
-            b=asdict(briefing), web=web, web_css=Markup(web_css()) if web else "", suffix=wording.file_suffix(briefing.language))
+            b=asdict(briefing), web=web, web_css=Markup(web_css()) if web else "", suffix=wording.file_suffix(briefing.language),
+            root="")
 
 
 def pdf(document: str, target: Path) -> tuple[str, int]:
