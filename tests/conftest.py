@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
+import socket
+import time
+import urllib.request
 
 import pytest
 
@@ -51,6 +54,33 @@ retries = 3
 backoff_s = 0.01
 retry_after_max_s = 1
 """
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(check, seconds: float, what: str):
+    """`check()`'s first true answer within `seconds`, polled twice a second."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def healthy(url: str) -> bool:
+    """Whether `url`/health answers 200 (a Prefect API, a runner or a worker)."""
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
 
 
 def write_settings(folder: pathlib.Path, fake: FakeAPI | None, per_page: int = 1000, read_timeout: float = 5) -> pathlib.Path:
@@ -119,18 +149,22 @@ def prefect_harness(tmp_path_factory):
         yield
 
 
-@pytest.fixture(scope="session")
-def filled(tmp_path_factory, fake_api):
-    """A configuration whose published warehouse holds one clean refresh of the recordings (no Prefect)."""
+def refreshed(folder: pathlib.Path, fake: FakeAPI):
+    """A configuration on `fake` whose data directory (folder/home) holds one clean refresh (no Prefect)."""
     from bilateral import refresh
     from bilateral.config import load_config
 
-    folder = tmp_path_factory.mktemp("filled")
-    fake_api.reset()
-    config = load_config(write_settings(folder, fake_api), environ={"BILATERAL_HOME": str(folder / "home")})
+    config = load_config(write_settings(folder, fake), environ={"BILATERAL_HOME": str(folder / "home")})
     summary = refresh.run_once(config)
     assert summary.status == "ok", summary.failures
     return config
+
+
+@pytest.fixture(scope="session")
+def filled(tmp_path_factory, fake_api):
+    """A configuration whose published warehouse holds one clean refresh of the recordings (no Prefect)."""
+    fake_api.reset()
+    return refreshed(tmp_path_factory.mktemp("filled"), fake_api)
 
 
 # A data directory after one refresh, and a copy of it facing one revised value: what the

@@ -10,10 +10,8 @@ import yaml
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
-from bilateral import refresh
 from bilateral.briefing import produce
-from bilateral.config import load_config
-from conftest import REPO
+from conftest import REPO, refreshed
 
 LOCALE = REPO / "reports" / "locale"
 TRANSLATED = ("es", "ru")
@@ -60,12 +58,8 @@ def test_every_event_and_claim_carries_its_texts_in_every_language(file, top, fi
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory, fake_api):
     """The recorded data's briefing in each language, as text."""
-    from conftest import write_settings
-
-    folder = tmp_path_factory.mktemp("editions")
     fake_api.reset()
-    config = load_config(write_settings(folder, fake_api), environ={"BILATERAL_HOME": str(folder / "home")})
-    refresh.run_once(config)
+    config = refreshed(tmp_path_factory.mktemp("editions"), fake_api)
     texts = {}
     for language in ("en", *TRANSLATED):
         briefing, rendered = produce.run_once(config, "2026-11", language=language)

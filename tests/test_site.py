@@ -14,10 +14,9 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from bilateral import refresh
 from bilateral.briefing import produce, site
-from bilateral.config import LANGUAGES, load_config
-from conftest import REPO
+from bilateral.config import LANGUAGES
+from conftest import REPO, refreshed
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = REPO / "var" / "screenshots"
@@ -29,12 +28,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory, fake_api):
     """Two periods in English and Spanish, one in Russian, 2026-11 in English rendered twice; then `bilateral site`."""
-    from conftest import write_settings
-
-    folder = tmp_path_factory.mktemp("site")
     fake_api.reset()
-    config = load_config(write_settings(folder, fake_api), environ={"BILATERAL_HOME": str(folder / "home")})
-    refresh.run_once(config)
+    config = refreshed(tmp_path_factory.mktemp("site"), fake_api)
     for period, language in (("2026-10", "en"), ("2026-10", "es"), ("2026-11", "en"), ("2026-11", "es"),
                              ("2026-11", "ru"), ("2026-11", "en")):
         produce.run_once(config, period, language=language)

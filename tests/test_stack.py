@@ -10,38 +10,19 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, write_settings
+from conftest import FIXTURES, REPO, free_port, healthy, wait_until, write_settings
 from bilateral.replay import FakeAPI
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.timeout(600)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.5)
-    raise AssertionError(f"no {what} within {seconds:.0f} s")
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +88,7 @@ def stack(postgres, tmp_path_factory):
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     with FakeAPI(fixtures=FIXTURES) as fake:
         try:
-            wait_for(lambda: _healthy(api_port), 180, "Prefect server")
+            wait_until(lambda: healthy(f"http://127.0.0.1:{api_port}/api"), 180, "the Prefect server")
             settings = write_settings(folder, fake)
             bilateral = lambda *arguments: subprocess.run(  # noqa: E731
                 [BIN / "bilateral", *arguments], env=environment, capture_output=True, text=True, timeout=120)
@@ -126,14 +107,6 @@ def stack(postgres, tmp_path_factory):
             for process in processes:
                 process.wait(timeout=30)
             hook.shutdown()
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
 
 
 # Run deployments and report what happened, from a child process pointed at the stack's server.
@@ -192,7 +165,7 @@ def test_a_revision_beyond_the_threshold_reaches_the_webhook(stack):
     # in full, as the weekly full fetch does: the IMF revised without moving its stamp
     refreshed = run_deployments(stack, [["refresh/daily", {"config_path": str(stack["settings"]), "full": True}]])
     assert refreshed["states"] == ["COMPLETED"]
-    alert = wait_for(lambda: [alert for alert in Webhook.received if alert["subject"] == "bilateral: bilateral.series.revised"],
+    alert = wait_until(lambda: [alert for alert in Webhook.received if alert["subject"] == "bilateral: bilateral.series.revised"],
                      60, f"revision alert (received: {[alert['subject'] for alert in Webhook.received]})")
     assert alert[0]["body"].startswith("imf_datamapper NGDPD MEX 2024 revised +34.")
 
