@@ -67,8 +67,11 @@ def briefing_published(path: Path, period: str, language: str, pages: int) -> Al
 
 def _stale(connection, config: Config) -> list[Alert]:
     cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=config.alerts.stale_after_days)
+    result = connection.execute(queries.text("status"))
+    columns = [column[0] for column in result.description]
     stale = []
-    for source, fetched_at in connection.execute("select source, fetched_at from marts.source_status").fetchall():
+    for row in result.fetchall():
+        source, fetched_at = (dict(zip(columns, row))[key] for key in ("source", "fetched_at"))
         if source in config.sources and config.sources[source].enabled and (fetched_at is None or fetched_at < cutoff):
             when = f"{fetched_at:%Y-%m-%d}" if fetched_at else "never"
             stale.append(Alert("bilateral.source.stale", f"bilateral.source.{source}",
