@@ -45,6 +45,8 @@ TARGETS = (
            lambda r: r.get("paced_ratio"), lambda v, r: v <= 1.2),
     Target("cli_start", "CLI start < 0.5 s (`--help` and `sql \"select 1\"`, the slower)", _cli_start, lambda v, r: v < 0.5),
     Target("peak_rss", "peak RSS < 1 GiB at the larger size", _median("peak_rss_mib"), lambda v, r: v < GIB_IN_MIB),
+    Target("million", "~1,000,000 values cold in < 5 s with peak RSS < 1 GiB", lambda r: r.get("million_cold_s"),
+           lambda v, r: v < 5.0 and r.get("million_peak_rss_mib", GIB_IN_MIB) < GIB_IN_MIB),
 )
 
 
@@ -77,6 +79,7 @@ def _rows(report: dict):
         "refresh_cold_s", "refresh_warm_s", "warm_cold_ratio", "warm_rows_written", "floor_s", "cold_floor_ratio",
         "briefing_new_s", "briefing_unchanged_s", "paced_refresh_s", "slowest_host_paced_s", "paced_ratio",
         "revision_reload_s", "revision_refresh_s", "naive_s", "naive_ratio", "peak_rss_mib",
+        "million_values", "million_cold_s", "million_rows_per_s", "million_warm_s", "million_peak_rss_mib",
     ):
         yield key, report.get(key)
     for size in report.get("scale", []):

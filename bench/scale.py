@@ -55,6 +55,25 @@ def measure(sizes: list[int], runs: int, large_runs: int, folder: Path) -> tuple
     return reports, Warehouse(settings, folder / f"scale-{min(sizes)}-0")
 
 
+MILLION_ECONOMIES = 760  # x 20 indicators x 66 years = 1,003,200 cells, about 950,000 values
+
+
+def million(folder: Path) -> dict:
+    """One cold refresh of ~1,000,000 values, then one with nothing changed: time, rate and peak memory."""
+    api = SyntheticWorldBank(MILLION_ECONOMIES)
+    codes = [economy.iso3 for economy in api.economies]
+    api.prime(codes, revisions=(0,))
+    with SyntheticServer(api) as server:
+        settings = write_settings(folder, server.url)
+        refresh = lambda: run_child(job("refresh", settings=str(settings), home=str(folder / "million"), economies=codes))  # noqa: E731
+        cold, warm = refresh(), refresh()
+    shutil.rmtree(folder / "million", ignore_errors=True)
+    values = cold.result["new"]
+    return {"million_values": values, "million_cold_s": round(cold.result["seconds"], 3),
+            "million_rows_per_s": round(values / cold.result["seconds"]), "million_warm_s": round(warm.result["seconds"], 3),
+            "million_peak_rss_mib": round(max(cold.peak_rss_mib, warm.peak_rss_mib), 1)}
+
+
 def _run(api: SyntheticWorldBank, server: SyntheticServer, settings: Path, codes: list[str], home: Path, naive: bool) -> dict:
     def refresh() -> Child:
         return run_child(job("refresh", settings=str(settings), home=str(home), economies=codes))
