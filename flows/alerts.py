@@ -54,8 +54,8 @@ def _notifier(webhook: str | None, block: str | None) -> Block:
     if webhook:
         notifier = CustomWebhookNotificationBlock(
             name="bilateral", url=webhook, json_data={"subject": "{{subject}}", "body": "{{body}}"})
-        notifier.save(BLOCK_NAME, overwrite=True)
-        return CustomWebhookNotificationBlock.load(BLOCK_NAME)
+        notifier.save(BLOCK_NAME, overwrite=True)  # which gives it its document id, for the automations
+        return notifier
     try:
         return Block.load(block or f"custom-webhook/{BLOCK_NAME}")
     except ValueError as error:

@@ -7,6 +7,7 @@ with the locked-down fetcher of bilateral.briefing.fetcher.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -21,7 +22,9 @@ from bilateral.briefing.context import Briefing
 from bilateral.paths import reports_dir
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
+    """The templates' environment, built once: the briefing, its parts and the archive's pages share it."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(reports_dir() / "templates"),
         autoescape=True,  # every string from an API or a curated file prints as text

@@ -94,15 +94,10 @@ def _timeline(events: list[dict]) -> dict:
 def _page(config: Config, template: str, page: str, **values) -> str:
     """The archive's `page` (its path without language and extension) in the current language."""
     language = wording.language()
-    return _environment().get_template(template).render(
+    return render.environment().get_template(template).render(
         language=language, suffix=wording.file_suffix(language), page=page, root="../" * page.count("/"), web=True,
         web_css=Markup(render.web_css()), source_ids=list(config.sources),
         languages=[(code, LANGUAGE_NAMES[code], wording.file_suffix(code)) for code in LANGUAGES], **values)
-
-
-@functools.cache
-def _environment():
-    return render.environment()
 
 
 def server(config: Config, port: int):
