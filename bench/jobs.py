@@ -19,13 +19,14 @@ def refresh(settings: str, home: str, economies: list[str] | None = None) -> dic
     started = time.perf_counter()
     from bilateral import refresh as pipeline
     from bilateral import warehouse
-    from bilateral.config import load_config
+    from bilateral.config import PairConfig, load_config
 
     imported = time.perf_counter()
     config = load_config(settings, environ={"BILATERAL_HOME": home})
     if economies:
         # the synthetic economies include invented codes, which the ISO check of load_config would refuse
-        config = dataclasses.replace(config, pair=tuple(economies[:2]), peers=tuple(economies[2:]))
+        pair = PairConfig(tuple(economies[:2]), tuple(economies[2:]))
+        config = dataclasses.replace(config, pair=pair.countries, peers=pair.peers, pairs=(pair,))
     begun = dt.datetime.now(dt.timezone.utc)
     t0 = time.perf_counter()
     with warehouse.exclusive(config.home):

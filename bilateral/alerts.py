@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bilateral import queries
 from bilateral.config import Config
-from bilateral.connections import reader
+from bilateral.connections import look_at, reader
 
 if TYPE_CHECKING:
     from bilateral.refresh import RunSummary
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 EVENTS = {
     "bilateral.source.failed": "a source could not be reached or read in a refresh; its last good data are served",
     "bilateral.source.stale": "a source's last good fetch is older than alerts.stale_after_days",
-    "bilateral.series.revised": "a headline value of the pair was revised by more than alerts.revision_pct per cent",
-    "bilateral.claim.verdict-changed": "the verdict on one of the article's claims changed",
+    "bilateral.series.revised": "a headline value of a pair's country was revised by more than alerts.revision_pct per cent",
+    "bilateral.claim.verdict-changed": "the verdict on one of a pair's curated claims changed",
     "bilateral.briefing.published": "a briefing edition was rendered and recorded",
 }
 # the figures a briefing leads with: a revision of one of them is news
@@ -40,12 +40,20 @@ class Alert:
     payload: dict = field(default_factory=dict)
 
 
-def verdicts(snapshot: Path) -> dict[str, str]:
-    """Each claim's verdict in the published warehouse (none before the first refresh)."""
-    if not snapshot.exists():
+def verdicts(config: Config) -> dict[str, str]:
+    """Each claim's verdict in the published warehouse, every pair's (none before the first refresh)."""
+    if not config.snapshot_path.exists():
         return {}
-    with contextlib.closing(reader(snapshot)) as connection:
-        return dict(connection.execute(queries.text("claim_verdicts")).fetchall())
+    with contextlib.closing(reader(config.snapshot_path)) as connection:
+        return _verdicts(connection, config)
+
+
+def _verdicts(connection, config: Config) -> dict[str, str]:
+    found = {}
+    for pair in config.pairs:  # marts.claims_check is about one pair at a time
+        look_at(connection, pair.code)
+        found.update(connection.execute(queries.text("claim_verdicts")).fetchall())
+    return found
 
 
 def after_refresh(config: Config, summary: RunSummary, run_id: str, verdicts_before: dict[str, str]) -> list[Alert]:
@@ -55,7 +63,7 @@ def after_refresh(config: Config, summary: RunSummary, run_id: str, verdicts_bef
     with contextlib.closing(reader(config.snapshot_path)) as connection:
         found += _stale(connection, config)
         found += _revisions(connection, config, run_id)
-        found += _verdict_changes(connection, verdicts_before)
+        found += _verdict_changes(connection, config, verdicts_before)
     return found
 
 
@@ -82,9 +90,10 @@ def _stale(connection, config: Config) -> list[Alert]:
 
 def _revisions(connection, config: Config, run_id: str) -> list[Alert]:
     rows = connection.execute(queries.text("revisions_of_run"), {"run_id": run_id}).fetchall()
+    watched = {country for pair in config.pairs for country in pair.countries}
     found = []
     for source, indicator, country, partner, period, old, new, unit in rows:
-        if indicator not in HEADLINE or country not in config.pair or not old:
+        if indicator not in HEADLINE or country not in watched or not old:
             continue
         change = 100 * (new - old) / abs(old)
         if abs(change) > config.alerts.revision_pct:
@@ -96,10 +105,10 @@ def _revisions(connection, config: Config, run_id: str) -> list[Alert]:
     return found
 
 
-def _verdict_changes(connection, before: dict[str, str]) -> list[Alert]:
+def _verdict_changes(connection, config: Config, before: dict[str, str]) -> list[Alert]:
     if not before:
         return []  # the first refresh: nothing to compare with
-    now = dict(connection.execute(queries.text("claim_verdicts")).fetchall())
+    now = _verdicts(connection, config)
     return [Alert("bilateral.claim.verdict-changed", f"bilateral.claim.{claim}",
                   f"claim {claim}: {before[claim]} -> {verdict}", {"claim": claim, "was": before[claim], "now": verdict})
             for claim, verdict in sorted(now.items()) if claim in before and before[claim] != verdict]

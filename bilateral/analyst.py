@@ -33,6 +33,7 @@ LIMITS = {"max_execution_time": "60000", "memory_limit": "'2GB'", "threads": "2"
 def connect(config: Config) -> duckdb.DuckDBPyConnection:
     connection = connections.reader(config.snapshot_path)
     connection.execute("set enable_external_access = false")
+    connections.look_at(connection, config.pair_code)
     for name, value in LIMITS.items():
         connection.execute(f"set {name} = {value}")
     connection.execute("set lock_configuration = true")
@@ -167,6 +168,7 @@ def export(config: Config, directory: Path, form: str) -> list[Path]:
         raise QueryError(f"{directory}: cannot create the export folder: {error.strerror or error}") from None
     written = []
     with contextlib.closing(connections.reader(config.snapshot_path)) as connection:
+        connections.look_at(connection, config.pair_code)
         names = [row[0] for row in connection.execute(queries.text("marts")).fetchall()]
         for name in names:
             target = directory / f"{name}.{form}"
@@ -203,7 +205,7 @@ def shell(config: Config) -> int:
         # .safe_mode after the limits: no .system, .shell or .output, no file access, and the
         # configuration locked. (The -safe flag of CLI 1.5.6 fails at start-up, on its own
         # extension settings, so safe mode is switched on once the database is open.)
-        limits = "set memory_limit = '2GB'; set threads = 2;"
+        limits = f"set memory_limit = '2GB'; set threads = 2; set variable pair = '{config.pair_code}';"
         return subprocess.call([cli, "-readonly", "-cmd", limits, "-cmd", ".safe_mode", str(config.snapshot_path)])
     with contextlib.closing(connect(config)) as connection:
         _repl(connection)

@@ -41,6 +41,7 @@ ConfigOption = Annotated[
 ]
 PeriodOption = Annotated[Optional[str], typer.Option(help="YYYY-MM (monthly) or YYYY-Qn (quarterly); default: this month, or the --as-of day's.")]
 AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="Rebuild with the data as they stood on this day (YYYY-MM-DD), in a file of its own.")]
+PairOption = Annotated[Optional[str], typer.Option("--pair", help="The pair it is about, e.g. RUS-MEX (default: the first configured).", show_default=False)]
 SinceOption = Annotated[Optional[str], typer.Option("--since", help="Compare with the briefing of this period (default: the previous period).")]
 
 
@@ -58,6 +59,11 @@ LanguageOption = Annotated[Language, typer.Option("--lang", help="Language of th
 class ExportFormat(str, Enum):
     parquet = "parquet"
     csv = "csv"
+
+
+def _settings(config: Optional[Path], pair: Optional[str] = None) -> Config:
+    """The configuration, narrowed to the pair a command is about (one line when no such pair is configured)."""
+    return load_config(config).for_pair(pair)
 
 
 def _version(value: bool) -> None:
@@ -134,7 +140,8 @@ def _briefed(settings: Config, period: str | None, as_of: str | None, since: str
     _quiet_prefect()
     from flows.briefing import briefing_flow
 
-    return briefing_flow(str(settings.path), period=period, as_of=as_of, since=since, languages=[language])
+    return briefing_flow(str(settings.path), period=period, as_of=as_of, since=since, languages=[language],
+                         pair=settings.pair_code)
 
 
 def _check_briefing_arguments(period: str | None, as_of: str | None, since: str | None) -> None:
@@ -162,13 +169,15 @@ FullOption = Annotated[bool, typer.Option("--full", help="Fetch every series in 
 
 
 @app.command()
-def run(config: ConfigOption = None, full: FullOption = False) -> None:
-    """Refresh every source, then render this period's briefing (exit 0 ok, 3 partial, 1 nothing loaded, 2 usage)."""
+def run(config: ConfigOption = None, full: FullOption = False, pair: PairOption = None) -> None:
+    """Refresh every source, then render this period's briefing of every pair, or of --pair (exit 0 ok, 3 partial,
+    1 nothing loaded, 2 usage)."""
     settings = load_config(config)
+    chosen = [settings.for_pair(pair)] if pair else [settings.for_pair(each.code) for each in settings.pairs]
     summary = _refreshed(settings, full)
     _report_failures(summary)
-    pdf = _briefed(settings, None, None, None)
-    typer.echo(f"{_summary_line(summary)}; briefing {pdf}")
+    pdfs = [str(_briefed(one, None, None, None)) for one in chosen]
+    typer.echo(f"{_summary_line(summary)}; {'briefing' if len(pdfs) == 1 else 'briefings'} {', '.join(pdfs)}")
     raise typer.Exit(_exit_status(settings, summary))
 
 
@@ -184,10 +193,10 @@ def refresh(config: ConfigOption = None, full: FullOption = False) -> None:
 
 @app.command()
 def briefing(config: ConfigOption = None, period: PeriodOption = None, as_of: AsOfOption = None, since: SinceOption = None,
-             language: LanguageOption = Language.en) -> None:
-    """Render the PDF briefing from the published warehouse; each period, rebuild and language has its own file."""
+             language: LanguageOption = Language.en, pair: PairOption = None) -> None:
+    """Render a pair's PDF briefing from the published warehouse; each pair, period, rebuild and language has its own file."""
     _check_briefing_arguments(period, as_of, since)
-    settings = load_config(config)
+    settings = _settings(config, pair)
     typer.echo(str(_briefed(settings, period, as_of, since, language.value)))
 
 
@@ -302,19 +311,22 @@ class StatusFormat(str, Enum):
 def status(
     config: ConfigOption = None,
     form: Annotated[StatusFormat, typer.Option("--format", help="text for people, json for scripts.")] = StatusFormat.text,
+    pair: PairOption = None,
 ) -> None:
-    """Per source: state (current, stale, no data, failed), latest period, publisher's stamp, fetch time, last error."""
+    """Per source, for a pair: state (current, stale, no data, failed), latest period, publisher's stamp, fetch time, last error."""
     from bilateral import analyst, queries, warehouse
     from bilateral.summaries import status_json, status_text
 
-    settings = load_config(config)
+    settings = _settings(config, pair)
     with contextlib.closing(analyst.connect(settings)) as connection:
         sources, last_run, last_briefing = (
             analyst.query(connection, queries.text(name)).records() for name in ("status", "last_run", "last_briefing")
         )
     render = status_json if form is StatusFormat.json else status_text
     publish = warehouse.publish_failure(settings.home)
-    typer.echo(render(sources, next(iter(last_run), None), next(iter(last_briefing), None), publish), nl=False)
+    others = [each.code for each in settings.pairs if each.code != settings.pair_code]
+    typer.echo(render(settings.pair_code, others, sources, next(iter(last_run), None), next(iter(last_briefing), None), publish),
+               nl=False)
 
 
 @app.command()
@@ -326,14 +338,16 @@ def sql(
     limit: Annotated[int, typer.Option(help="Print at most this many rows (up to 200,000); for more, use export.",
                                        min=1, max=200_000)] = 10_000,
     config: ConfigOption = None,
+    pair: PairOption = None,
 ) -> None:
-    """Run read-only SQL: no writes, no other files, no extensions; a running refresh never blocks it."""
+    """Run read-only SQL: no writes, no other files, no extensions; a running refresh never blocks it.
+    marts.pair and the pair's marts are about --pair."""
     from bilateral import analyst
 
     if (statement is None) == (file is None):
         raise UsageError("give either a SQL statement or --file FILE, e.g. bilateral sql \"select 1\"")
     text = statement if statement is not None else _read_sql(file)
-    settings = load_config(config)
+    settings = _settings(config, pair)
     with contextlib.closing(analyst.connect(settings)) as connection:
         result = analyst.query(connection, text, limit=limit)
     analyst.write_output(analyst.formatted(result, form.value), output)
@@ -353,11 +367,11 @@ def _read_sql(path: Path) -> str:
 
 
 @app.command()
-def shell(config: ConfigOption = None) -> None:
-    """Open an interactive read-only session (the DuckDB CLI when installed, else a small SQL prompt)."""
+def shell(config: ConfigOption = None, pair: PairOption = None) -> None:
+    """Open an interactive read-only session (the DuckDB CLI when installed, else a small SQL prompt) on --pair."""
     from bilateral import analyst
 
-    raise typer.Exit(analyst.shell(load_config(config)))
+    raise typer.Exit(analyst.shell(_settings(config, pair)))
 
 
 @app.command()
@@ -365,11 +379,12 @@ def export(
     directory: Annotated[Path, typer.Argument(help="Folder to write one file per mart into.")],
     form: Annotated[ExportFormat, typer.Option("--format", help="File format.")] = ExportFormat.parquet,
     config: ConfigOption = None,
+    pair: PairOption = None,
 ) -> None:
-    """Write every mart to DIR as Parquet or CSV, for pandas, R, Excel or a BI tool."""
+    """Write every mart to DIR as Parquet or CSV, for pandas, R, Excel or a BI tool; the pair's marts about --pair."""
     from bilateral import analyst
 
-    for path in analyst.export(load_config(config), directory, form.value):
+    for path in analyst.export(_settings(config, pair), directory, form.value):
         typer.echo(str(path))
 
 
@@ -387,29 +402,31 @@ def events(
     category: Annotated[Optional[str], typer.Option(help="Only this category (diplomacy, trade, ...).")] = None,
     form: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     config: ConfigOption = None,
+    pair: PairOption = None,
 ) -> None:
-    """List the curated events of the relationship, with the trade and GDP of their year."""
+    """List the curated events of a pair's relationship, with the trade and GDP of their year."""
     from bilateral.curated import CATEGORIES
     from bilateral.errors import UsageError
 
     if category is not None and category.lower() not in CATEGORIES:
         raise UsageError(f"--category {category!r} is not a category; use one of: {', '.join(CATEGORIES)}")
-    _print_query("events", form, config, since=since, category=category)
+    _print_query("events", form, _settings(config, pair), since=since, category=category)
 
 
 @app.command()
 def claims(
     form: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     config: ConfigOption = None,
+    pair: PairOption = None,
 ) -> None:
-    """Check the source article's claims against the data: claimed, observed, verdict."""
-    _print_query("claims", form, config)
+    """Check a pair's curated claims (for Russia-Mexico, the source article's) against the data: claimed, observed, verdict."""
+    _print_query("claims", form, _settings(config, pair))
 
 
-def _print_query(name: str, form: Format, config: Optional[Path], **parameters) -> None:
+def _print_query(name: str, form: Format, settings: Config, **parameters) -> None:
     from bilateral import analyst, queries
 
-    with contextlib.closing(analyst.connect(load_config(config))) as connection:
+    with contextlib.closing(analyst.connect(settings)) as connection:
         result = analyst.query(connection, queries.text(name), parameters or None)
     analyst.write_output(analyst.formatted(result, form.value), None)
 

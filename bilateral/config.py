@@ -8,7 +8,7 @@ import math
 import os
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pycountry
@@ -45,6 +45,24 @@ class Secret(str):
 
 
 LANGUAGES = ("en", "es", "ru")  # the briefing's editions: English, Spanish, Russian
+
+
+@dataclass(frozen=True)
+class PairConfig:
+    """One relationship the product follows: its two countries, the economies shown beside them, the
+    languages of its briefing, and its curated events and claims (none for a pair nobody has curated)."""
+
+    countries: tuple[str, str]
+    peers: tuple[str, ...] = ()
+    languages: tuple[str, ...] = LANGUAGES
+    events: Path | None = None
+    claims: Path | None = None
+
+    @property
+    def code(self) -> str:
+        """How commands and the warehouse name it: RUS-MEX."""
+        return "-".join(self.countries)
+
 
 @dataclass(frozen=True)
 class SourceConfig:
@@ -86,6 +104,9 @@ class ScheduleConfig:
 
 @dataclass(frozen=True)
 class Config:
+    """Everything a run needs. `pair`, `peers` and `languages` are those of the pair a command is about
+    (the first configured unless `for_pair` chose another); a refresh asks for all of `pairs` at once."""
+
     path: Path
     home: Path
     pair: tuple[str, str]
@@ -97,14 +118,41 @@ class Config:
     schedule: ScheduleConfig
     languages: tuple[str, ...] = LANGUAGES  # the editions the scheduled briefing renders
     alerts: AlertsConfig = AlertsConfig()
+    pairs: tuple[PairConfig, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.pairs:  # built by hand with one pair (tests, benchmarks): that pair is the whole list
+            object.__setattr__(self, "pairs", (PairConfig(self.pair, self.peers, self.languages),))
 
     @property
     def countries(self) -> tuple[str, ...]:
         return self.pair + self.peers
 
     @property
+    def pair_code(self) -> str:
+        """The pair as commands and the warehouse name it: RUS-MEX."""
+        return "-".join(self.pair)
+
+    @property
     def pair_slug(self) -> str:
-        return "-".join(code.lower() for code in self.pair)
+        """The pair in file names: rus-mex."""
+        return self.pair_code.lower()
+
+    @property
+    def requested_countries(self) -> tuple[str, ...]:
+        """Every pair's countries and peers, once each, in the order configured: what a refresh asks for."""
+        return tuple(dict.fromkeys(code for pair in self.pairs for code in pair.countries + pair.peers))
+
+    def for_pair(self, code: str | None) -> "Config":
+        """The configuration of one pair (RUS-MEX, any case); None keeps the first. One line names the choices."""
+        if code is None:
+            return self
+        wanted = code.strip().upper()
+        for pair in self.pairs:
+            if pair.code == wanted or pair.code == "-".join(reversed(wanted.split("-"))):
+                return replace(self, pair=pair.countries, peers=pair.peers, languages=pair.languages)
+        known = ", ".join(pair.code for pair in self.pairs)
+        raise ConfigError(f"{self.path}: no pair {code!r} is configured; configured: {known}")
 
     @property
     def warehouse_path(self) -> Path:
@@ -139,10 +187,8 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     document = _read_toml(path)
     where = f"{path}"
     _refuse_unknown_keys(document, where)
-    pair = _countries(document, "pair.countries", where)
-    if len(pair) != 2 or pair[0] == pair[1]:
-        raise ConfigError(f"{where}: pair.countries must name two different countries, found {list(pair)}")
-    peers = tuple(code for code in _countries(document, "pair.peers", where, required=False) if code not in pair)
+    languages = _languages(document, where)
+    pairs = _pairs(document, where, languages, path.parent)
     start = _integer(document, "years.start", where, default=1990, low=1950, high=dt.date.today().year)
     end = _integer(document, "years.end", where, default=dt.date.today().year, low=start, high=2100)
     unknown = set(document.get("sources", {})) - set(SOURCES)
@@ -153,21 +199,23 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     return Config(
         path=path,
         home=home,
-        pair=(pair[0], pair[1]),
-        peers=peers,
+        pair=pairs[0].countries,
+        peers=pairs[0].peers,
         start_year=start,
         end_year=end,
         sources=sources,
         http=_http(document, where),
         schedule=_schedule(document, where),
-        languages=_languages(document, where),
+        languages=pairs[0].languages,
         alerts=_alerts(document, where),
+        pairs=pairs,
     )
 
 
 # every key the file may hold; "*" stands for each source's table
 KNOWN_KEYS = {
-    "pair": {"countries", "peers"},
+    "pair": {"countries", "peers", "languages", "events", "claims"},
+    "pairs": {"countries", "peers", "languages", "events", "claims"},
     "years": {"start", "end"},
     "sources": {"*"},
     "sources.*": {"enabled", "base_url", "indicators", "per_page", "min_interval_s", "edition", "ranked", "years",
@@ -189,7 +237,10 @@ def _refuse_unknown_keys(document: dict, where: str) -> None:
                 hint = f"; did you mean {prefix}{nearest[0]}?" if nearest else f"; known here: {', '.join(sorted(allowed))}"
                 raise ConfigError(f"{where}: unknown key {name}{hint}")
             section = "sources.*" if prefix == "sources." else name
-            if isinstance(value, dict) and section in KNOWN_KEYS:
+            if section == "pairs" and isinstance(value, list) and all(isinstance(item, dict) for item in value):
+                for position, item in enumerate(value, 1):  # [[pairs]]: an array of tables
+                    check(item, KNOWN_KEYS[section], f"pairs[{position}].")
+            elif isinstance(value, dict) and section in KNOWN_KEYS:
                 check(value, KNOWN_KEYS[section], f"{name}.")
             elif section in KNOWN_KEYS and not isinstance(value, dict):
                 raise ConfigError(f"{where}: {name} must be a table ([{name}]), found {value!r}")
@@ -217,8 +268,44 @@ def _lookup(document: dict, key: str):
     return node
 
 
-def _countries(document: dict, key: str, where: str, required: bool = True) -> tuple[str, ...]:
+def _pairs(document: dict, where: str, languages: tuple[str, ...], folder: Path) -> tuple[PairConfig, ...]:
+    """[[pairs]] entries, or the single [pair] table of older files (whose curated files are data/'s)."""
+    if "pair" in document and "pairs" in document:
+        raise ConfigError(f"{where}: use either [pair] (one pair) or [[pairs]] (any number), not both")
+    if "pair" in document:
+        single = {"events": "data/events.yaml", "claims": "data/claims.yaml", **document["pair"]}
+        return (_pair(single, "pair", where, languages, project_root()),)
+    entries = document.get("pairs")
+    if not isinstance(entries, list) or not entries or not all(isinstance(entry, dict) for entry in entries):
+        raise ConfigError(f"{where}: configure at least one pair: [[pairs]] with countries = [\"RUS\", \"MEX\"]")
+    pairs = tuple(_pair(entry, f"pairs[{position}]", where, languages, folder) for position, entry in enumerate(entries, 1))
+    seen: dict[frozenset, int] = {}
+    for position, pair in enumerate(pairs, 1):
+        first = seen.setdefault(frozenset(pair.countries), position)
+        if first != position:
+            raise ConfigError(f"{where}: pairs[{position}] ({pair.code}) repeats pairs[{first}] ({pairs[first - 1].code});"
+                              " each pair once")
+    return pairs
+
+
+def _pair(table: dict, prefix: str, where: str, languages: tuple[str, ...], folder: Path) -> PairConfig:
+    countries = _countries(table, "countries", where, prefix=prefix)
+    if len(countries) != 2 or countries[0] == countries[1]:
+        raise ConfigError(f"{where}: {prefix}.countries must name two different countries, found {list(countries)}")
+    peers = tuple(code for code in _countries(table, "peers", where, required=False, prefix=prefix) if code not in countries)
+    own = _languages({"briefing": table}, where, f"{prefix}.languages") if "languages" in table else languages
+    curated = {}
+    for key in ("events", "claims"):
+        value = table.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"{where}: {prefix}.{key} must name a YAML file (relative to the configuration), found {value!r}")
+        curated[key] = (folder / value) if value else None
+    return PairConfig((countries[0], countries[1]), peers, own, curated["events"], curated["claims"])
+
+
+def _countries(document: dict, key: str, where: str, required: bool = True, prefix: str = "") -> tuple[str, ...]:
     value = _lookup(document, key)
+    key = f"{prefix}.{key}" if prefix else key
     if value is None and not required:
         return ()
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
@@ -330,11 +417,11 @@ def _alerts(document: dict, where: str) -> AlertsConfig:
     )
 
 
-def _languages(document: dict, where: str) -> tuple[str, ...]:
+def _languages(document: dict, where: str, key: str = "briefing.languages") -> tuple[str, ...]:
     languages = document.get("briefing", {}).get("languages", list(LANGUAGES))
     if (not isinstance(languages, list) or not languages or len(set(languages)) != len(languages)
             or not all(language in LANGUAGES for language in languages)):
-        raise ConfigError(f"{where}: briefing.languages must list some of {', '.join(LANGUAGES)} once each,"
+        raise ConfigError(f"{where}: {key} must list some of {', '.join(LANGUAGES)} once each,"
                           f" found {languages!r}"[:300])
     return tuple(languages)
 

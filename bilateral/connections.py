@@ -81,3 +81,9 @@ def reader(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise WarehouseError(f"{path}: no published warehouse yet; run `bilateral refresh` first")
     return connect(path, read_only=True)
+
+
+def look_at(connection: duckdb.DuckDBPyConnection, pair: str) -> duckdb.DuckDBPyConnection:
+    """Point marts.pair, and the marts about one pair, at `pair` (RUS-MEX) for this connection."""
+    connection.execute("set variable pair = ?", [pair])
+    return connection

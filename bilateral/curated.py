@@ -389,14 +389,31 @@ def _query(file: str) -> str:
     return (project_root() / file).read_text(encoding="utf-8").strip().rstrip(";")
 
 
+def for_pairs(pairs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every configured pair's events and claims, each row tagged with its pair (RUS-MEX). A pair without
+    curated files has none; an id may be used once across all the files, as the warehouse keys rows by it."""
+    tables = {"events": [], "claims": []}
+    first_file: dict[tuple[str, str], Path] = {}
+    for pair in pairs:
+        for kind, read in (("events", events), ("claims", claims)):
+            path = getattr(pair, kind)
+            if path is None:
+                continue
+            table = read(path).assign(pair=pair.code)
+            for ident in table.iloc[:, 0]:
+                earlier = first_file.setdefault((kind, ident), path)
+                if earlier != path:
+                    raise SeedError(f"{path}: id '{ident}' is already used in {earlier}; ids are unique across pairs")
+            tables[kind].append(table)
+    return tuple(pd.concat(found, ignore_index=True) if found else pd.DataFrame() for found in tables.values())
+
+
 def load(connection: duckdb.DuckDBPyConnection, event_table: pd.DataFrame, claim_table: pd.DataFrame) -> None:
     """Replace the curated tables; the caller holds the transaction, so it is all or nothing."""
-    connection.execute("delete from core.events")
-    connection.register("incoming_events", event_table)
-    connection.execute("insert into core.events by name select * from incoming_events")
-    connection.unregister("incoming_events")
-    connection.execute("delete from core.claims")
-    connection.register("incoming_claims", claim_table)
-    connection.execute("insert into core.claims by name select * from incoming_claims")
-    connection.unregister("incoming_claims")
+    for table, incoming in (("core.events", event_table), ("core.claims", claim_table)):
+        connection.execute(f"delete from {table}")
+        if not incoming.empty:
+            connection.register("incoming", incoming)
+            connection.execute(f"insert into {table} by name select * from incoming")
+            connection.unregister("incoming")
     connection.execute(claim_queries_view(claim_table))

@@ -258,7 +258,7 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
     The curated files are read first: a bad one stops the run before anything is written.
     """
     lags = {source.name: source.stale_after_years for source in config.enabled_sources()}
-    checked = Curated(config.pair, config.peers, lags, curated.events(), curated.claims())
+    checked = Curated(config.pairs, lags, *curated.for_pairs(config.pairs))
     with warehouse.writer(config.warehouse_path) as connection:
         status = warehouse.load(connection, run_id, started_at, outcomes, checked, config.home)
         try:

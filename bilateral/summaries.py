@@ -48,9 +48,11 @@ def briefing_markdown(briefing, pdf: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict | None, publish: dict | None) -> str:
-    """`bilateral status`: a line per source, then the snapshot, the last run and the last briefing, all in full."""
-    lines = []
+def status_text(pair: str, others: list[str], sources: list[dict], last_run: dict | None, last_briefing: dict | None,
+                publish: dict | None) -> str:
+    """`bilateral status`: a line per source, then the snapshot, the last run and the last briefing, all in full.
+    The states and the last briefing are those of `pair`; with other pairs configured, a first line says which."""
+    lines = [f"pair            {pair}; also configured: {', '.join(others)} (choose with --pair)"] if others else []
     for row in sources:
         fetched = _moment(row["fetched_at"]) if row["fetched_at"] else "never"
         line = (
@@ -77,12 +79,14 @@ def status_text(sources: list[dict], last_run: dict | None, last_briefing: dict 
     return "\n".join(lines) + "\n"
 
 
-def status_json(sources: list[dict], last_run: dict | None, last_briefing: dict | None, publish: dict | None) -> str:
+def status_json(pair: str, others: list[str], sources: list[dict], last_run: dict | None, last_briefing: dict | None,
+                publish: dict | None) -> str:
     """`bilateral status --format json`: the same facts for scripts, strict JSON, times in ISO 8601."""
     from bilateral.analyst import strict_json
 
     snapshot = {"stale": bool(publish), "reason": publish["reason"] if publish else None}
-    return strict_json({"sources": sources, "snapshot": snapshot, "last_run": last_run, "last_briefing": last_briefing}) + "\n"
+    return strict_json({"pair": pair, "other_pairs": others, "sources": sources, "snapshot": snapshot, "last_run": last_run,
+                        "last_briefing": last_briefing}) + "\n"
 
 
 def _moment(moment) -> str:

@@ -31,6 +31,8 @@ from bilateral.paths import sql_dir
 if TYPE_CHECKING:  # frames arrive from the refresh; the readers (briefing, sql) never load pandas
     import pandas as pd
 
+    from bilateral.config import PairConfig
+
 log = logging.getLogger(__name__)
 
 OBSERVATION_KEY = ("source", "dataset", "indicator", "ref_area", "counterpart_area", "period")
@@ -47,10 +49,9 @@ class LoadCounts:
 
 @dataclass(frozen=True)
 class Curated:
-    """What a run loads besides the sources: the pair and the curated files, already checked."""
+    """What a run loads besides the sources: the configured pairs and their curated files, already checked."""
 
-    pair: tuple[str, str]
-    peers: tuple[str, ...]
+    pairs: tuple[PairConfig, ...]
     stale_after_years: dict[str, int]  # per enabled source
     events: pd.DataFrame
     claims: pd.DataFrame
@@ -111,7 +112,7 @@ class WriterBusy(WarehouseError):
 
 def record_briefing(connection: duckdb.DuckDBPyConnection, record: dict) -> None:
     """One rendered briefing file in meta.briefings (a re-render of the same file and as-of replaces it)."""
-    connection.execute(queries.text("record_briefing"), record)
+    connection.execute(queries.text("record_briefing"), {"pair": None, **record})
 
 
 def pending_dir(home: Path) -> Path:
@@ -262,7 +263,9 @@ def load(
     with transaction(connection):
         merged = merge_pending_briefings(connection, home)
         connection.execute("delete from meta.pair")
-        connection.execute("insert into meta.pair values (?, ?, ?)", [curated.pair[0], curated.pair[1], list(curated.peers)])
+        for position, pair in enumerate(curated.pairs, 1):
+            connection.execute("insert into meta.pair by name select ? as pair, ? as position, ? as country_a, ? as country_b,"
+                               " ? as peers", [pair.code, position, *pair.countries, list(pair.peers)])
         connection.execute("delete from meta.sources")
         for source, years in curated.stale_after_years.items():
             connection.execute("insert into meta.sources values (?, ?)", [source, years])

@@ -40,7 +40,7 @@ def refresh_flow(config_path: str | None = None, full: bool = False) -> RunSumma
     started_at = dt.datetime.now(dt.timezone.utc)
     run_id = refresh.new_run_id(started_at)
     with writer_slot(), warehouse.exclusive(config.home, "refresh"):
-        verdicts_before = alerts.verdicts(config.snapshot_path)
+        verdicts_before = alerts.verdicts(config)
         known = warehouse.known_fetches(config.snapshot_path)
         series = None if full else warehouse.series_state(config.snapshot_path)
         futures = [

@@ -1,7 +1,9 @@
-"""Serve: the refresh daily and the briefing monthly, on the schedules in bilateral.toml.
+"""Serve: the refresh daily and each pair's briefing monthly, on the schedules in bilateral.toml.
 
 At most one refresh runs at a time: Prefect queues a second one (ENQUEUE) and the
-data directory's writer lock refuses any refresh started outside Prefect.
+data directory's writer lock refuses any refresh started outside Prefect. Each pair's
+briefing is a deployment of its own, so the pairs' briefings are separate flow runs that
+free workers take side by side.
 """
 
 from __future__ import annotations
@@ -18,16 +20,19 @@ ONE_AT_A_TIME = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLi
 
 
 def scheduled(config: Config) -> list[tuple[Flow, str, dict]]:
-    """Each scheduled flow, its deployment's name, and the deployment's settings (served here or deployed)."""
+    """Each scheduled flow, its deployment's name, and the deployment's settings (served here or deployed):
+    `daily` refreshes every pair's data, `monthly-rus-mex` renders that pair's briefing."""
     schedule = config.schedule
-    planned = (
-        (refresh_flow, "daily", schedule.refresh_cron, "Fetch every enabled source and load what changed."),
-        (briefing_flow, "monthly", schedule.briefing_cron, "Render this period's briefing in the configured languages, PDF and HTML, from the published warehouse."),
-    )
+    common = {"config_path": str(config.path)}
+    planned = [(refresh_flow, "daily", schedule.refresh_cron, common,
+                "Fetch every enabled source, for every configured pair, and load what changed.")]
+    planned += [(briefing_flow, f"monthly-{pair.code.lower()}", schedule.briefing_cron, {**common, "pair": pair.code},
+                 f"Render this period's {pair.code} briefing in its languages, PDF and HTML, from the published warehouse.")
+                for pair in config.pairs]
     return [
-        (flow, name, {"schedule": Cron(cron, timezone=schedule.timezone), "parameters": {"config_path": str(config.path)},
+        (flow, name, {"schedule": Cron(cron, timezone=schedule.timezone), "parameters": parameters,
                       "concurrency_limit": ONE_AT_A_TIME, "description": description})
-        for flow, name, cron, description in planned
+        for flow, name, cron, parameters, description in planned
     ]
 
 

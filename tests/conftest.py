@@ -56,6 +56,26 @@ retry_after_max_s = 1
 """
 
 
+# three pairs: Russia-Mexico with its curated files, two without (the recordings hold their World Bank
+# and WEO values, but no IMTS or Comtrade flows between them)
+THREE_PAIRS = f"""
+[[pairs]]
+countries = ["RUS", "MEX"]
+peers = ["USA", "CHN", "BRA"]
+events = "{REPO / 'data' / 'events.yaml'}"
+claims = "{REPO / 'data' / 'claims.yaml'}"
+
+[[pairs]]
+countries = ["RUS", "CHN"]
+peers = ["USA"]
+languages = ["en"]
+
+[[pairs]]
+countries = ["MEX", "USA"]
+peers = ["BRA"]
+"""
+
+
 def free_port() -> int:
     """A TCP port nothing listens on now, on 127.0.0.1."""
     with socket.socket() as probe:
@@ -83,12 +103,15 @@ def healthy(url: str) -> bool:
         return False
 
 
-def write_settings(folder: pathlib.Path, fake: FakeAPI | None, per_page: int = 1000, read_timeout: float = 5) -> pathlib.Path:
-    """A bilateral.toml for tests: no politeness delays, millisecond backoffs, the fake's URLs."""
+def write_settings(folder: pathlib.Path, fake: FakeAPI | None, per_page: int = 1000, read_timeout: float = 5,
+                   pairs: str | None = None) -> pathlib.Path:
+    """A bilateral.toml for tests: no politeness delays, millisecond backoffs, the fake's URLs; `pairs` replaces
+    the one [pair] (THREE_PAIRS)."""
     closed = "http://127.0.0.1:9"  # the discard port: nothing listens there
     path = folder / "bilateral.toml"
+    settings = FAST_SETTINGS if pairs is None else pairs + FAST_SETTINGS[FAST_SETTINGS.index("[years]"):]
     path.write_text(
-        FAST_SETTINGS.format(
+        settings.format(
             worldbank=fake.worldbank_url if fake else closed,
             datamapper=fake.datamapper_url if fake else closed,
             sdmx=fake.sdmx_url if fake else closed,

@@ -9,7 +9,7 @@ from conftest import refreshed
 
 def test_a_refresh_announces_failures_big_revisions_and_changed_verdicts_only(fake, tmp_path):
     config = refreshed(tmp_path, fake)
-    before = alerts.verdicts(config.snapshot_path)
+    before = alerts.verdicts(config)
     fake.set_datamapper_value("NGDPD", "MEX", 2024, 2500.0)  # +35 %: beyond the 5 % threshold
     fake.set_datamapper_value("NGDPD", "RUS", 2024, 2174.0)  # +0.05 %: within it
     fake.set_datamapper_value("NGDPD", "MEX", 2023, 1400.0)  # the article's "1.4 trillion in 2023" now holds

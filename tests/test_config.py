@@ -38,8 +38,8 @@ def test_environment_overrides_urls_home_and_keys():
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (('countries = ["RUS", "MEX"]', 'countries = ["RUS", "XXX"]'), "pair.countries has 'XXX', which is not an ISO 3166 alpha-3"),
-        (('countries = ["RUS", "MEX"]', 'countries = ["RUS"]'), "pair.countries must name two different countries"),
+        (('countries = ["RUS", "MEX"]', 'countries = ["RUS", "XXX"]'), "pairs[1].countries has 'XXX', which is not an ISO 3166 alpha-3"),
+        (('countries = ["RUS", "MEX"]', 'countries = ["RUS"]'), "pairs[1].countries must name two different countries"),
         (("start = 1990", "start = 1800"), "years.start must be a whole number from 1950"),
         (('base_url = "https://api.worldbank.org/v2"', 'base_url = "ftp://x"'), "sources.worldbank.base_url (or BILATERAL_WORLDBANK_URL) must be an http(s) URL"),
         (("per_page = 1000", "per_page = 0"), "sources.worldbank.per_page must be a whole number from 1 to 32500"),
@@ -56,7 +56,13 @@ def test_environment_overrides_urls_home_and_keys():
         (("[schedule]", "[schedul]"), "unknown key schedul; did you mean schedule?"),
         (("per_page = 1000", "per_page = 1000\nper_pages = 5"), "unknown key sources.worldbank.per_pages; did you mean sources.worldbank.per_page?"),
         (("[sources.comtrade]", "[sources.oecd]"), "sources.oecd is not a known source"),
-        (("[pair]", "[pair"), "not valid TOML"),
+        (("[[pairs]]", "[[pairs]"), "not valid TOML"),
+        (('events = "data/events.yaml"', 'event = "data/events.yaml"'), "unknown key pairs[1].event; did you mean pairs[1].events?"),
+        (('# [[pairs]]\n# countries = ["BRA", "MEX"]', '[[pairs]]\ncountries = ["MEX", "RUS"]'), "pairs[2] (MEX-RUS) repeats pairs[1] (RUS-MEX); each pair once"),
+        (('# [[pairs]]\n# countries = ["BRA", "MEX"]', '[[pairs]]\ncountries = ["BRA", "MEX"]\nlanguages = ["de"]'),
+         "pairs[2].languages must list some of en, es, ru once each, found ['de']"),
+        (('# [[pairs]]', '[pair]\ncountries = ["RUS", "MEX"]\n# [[pairs]]'), "use either [pair] (one pair) or [[pairs]] (any number), not both"),
+        (('[[pairs]]\ncountries = ["RUS", "MEX"]', '[[pairs]]\ncountries = ["RUS", "MEX"]\n[[pairs]]'), "pairs[2].countries must be a list of ISO 3166 alpha-3 codes"),
     ],
 )
 def test_bad_value_is_one_error_naming_the_key(tmp_path, edit, message):

@@ -1,6 +1,7 @@
 """Curated events and claims: the real files load, every bad row is one error naming file, line and field,
 and verdicts follow the data."""
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -9,7 +10,9 @@ import pandas as pd
 import pytest
 
 from bilateral import analyst, curated, queries, warehouse
+from bilateral.config import PairConfig
 from bilateral.errors import SeedError
+from bilateral.paths import data_dir
 from bilateral.sources import observations_frame
 from bilateral.warehouse import Curated, SourceOutcome
 
@@ -119,9 +122,9 @@ def test_bad_file_stops_the_load_and_changes_nothing(filled, tmp_path, monkeypat
     broken.mkdir()
     (broken / "events.yaml").write_text(GOOD_EVENT.replace("category: diplomacy", "category: gossip"))
     (broken / "claims.yaml").write_text("claims: []\n")
-    monkeypatch.setattr(curated, "data_dir", lambda: broken)
+    pairs = (PairConfig(filled.pair, events=broken / "events.yaml", claims=broken / "claims.yaml"),)
     with pytest.raises(SeedError):
-        refresh.load(filled, "run-broken", dt.datetime.now(dt.timezone.utc), [])
+        refresh.load(dataclasses.replace(filled, pairs=pairs), "run-broken", dt.datetime.now(dt.timezone.utc), [])
     assert _count(filled, "select count(*) from core.events") == before
     assert _count(filled, "select count(*) from meta.runs where run_id = 'run-broken'") == 0
 
@@ -151,7 +154,8 @@ def test_verdicts_follow_the_data(tmp_path):
         + CLAIM.format(id="outside", period="2019", claimed=5000)
         + CLAIM.format(id="missing", period="1999", claimed=1000)
     )
-    pair = Curated(("RUS", "MEX"), (), {"worldbank": 2}, curated.events(), curated.claims(claims_path))
+    pairs = (PairConfig(("RUS", "MEX"), events=data_dir() / "events.yaml", claims=claims_path),)
+    pair = Curated(pairs, {"worldbank": 2}, *curated.for_pairs(pairs))
     path = tmp_path / "warehouse.duckdb"
     with warehouse.writer(path) as connection:
         warehouse.load(connection, "run-1", dt.datetime.now(dt.timezone.utc), [_gdp({"2019": 1020, "2020": 1500, "2021": 990})], pair, tmp_path)

@@ -63,7 +63,7 @@ def message(recordings):
 
 
 def parse(document):
-    request = Request("imf_trade", "data", "u", context={"pair": ("RUS", "MEX")})
+    request = Request("imf_trade", "data", "u", context={"reporters": ("RUS", "MEX")})
     return imf_trade.parse(request, json.dumps(document).encode(), "u", NOW, {}).observations
 
 

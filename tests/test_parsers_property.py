@@ -25,10 +25,10 @@ CASES = [
     (imf_datamapper, Request("imf_datamapper", "data", "http://x/dm", context={"indicator": "NGDPD", "edition": None}),
      "imf_datamapper/NGDPD_RUS-MEX.json"),
     (imf_datamapper, Request("imf_datamapper", "metadata", "http://x/dm/indicators"), "imf_datamapper/meta/indicators.json"),
-    (imf_trade, Request("imf_trade", "data", "http://x/sdmx", context={"pair": ("RUS", "MEX")}),
+    (imf_trade, Request("imf_trade", "data", "http://x/sdmx", context={"reporters": ("RUS", "MEX")}),
      "imf_sdmx3/IMTS_MEX+RUS.XG_FOB_USD+MG_CIF_USD.RUS+MEX.A.json"),
     (imf_trade, Request("imf_trade", "metadata", "http://x/sdmx/structure"), "imf_sdmx3/structure_dataflow_IMF.STA_IMTS.json"),
-    (comtrade, Request("comtrade", "data", "http://x/ct", context={"capped": True}), "comtrade/FORMAT_SAMPLE_CHN_ARG-DEU_2010_TOTAL.json"),
+    (comtrade, Request("comtrade", "data", "http://x/ct", context={"cap": 500, "preview": True}), "comtrade/FORMAT_SAMPLE_CHN_ARG-DEU_2010_TOTAL.json"),
 ]
 IDS = [f"{module.NAME}-{request.kind}" for module, request, _ in CASES]
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -54,7 +54,7 @@ def test_served_refresh_runs_to_completion_and_leaves_artifacts(prefect_server, 
         deployment = json.loads(inspected.stdout)
         assert deployment["schedules"][0]["schedule"]["cron"] == "0 6 * * *"
         assert deployment["concurrency_limit"] == 1 or deployment.get("global_concurrency_limit", {}).get("limit") == 1
-        assert prefect_cli(environment, "deployment", "inspect", "briefing/monthly").returncode == 0
+        assert prefect_cli(environment, "deployment", "inspect", "briefing/monthly-rus-mex").returncode == 0
 
         run = prefect_cli(environment, "deployment", "run", "refresh/daily", "--watch", "--watch-timeout", "120", timeout=150)
         assert run.returncode == 0, run.stdout + run.stderr

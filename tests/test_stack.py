@@ -1,5 +1,6 @@
 """The docker-compose stack, run for real without Docker: PostgreSQL in a temporary directory, a Prefect server
-on it, `bilateral deploy`, two process workers, a refresh and three briefings against the local fake APIs; then
+on it, `bilateral deploy`, two process workers, a refresh of three pairs and a briefing of each, as separate flow
+runs, against the local fake APIs; then
 an alert through a real automation to a local webhook. The commands and settings are docker-compose.yml's.
 
 Everything Prefect runs in child processes pointed at this server, so no other test's Prefect settings leak in.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, free_port, healthy, wait_until, write_settings
+from conftest import FIXTURES, REPO, THREE_PAIRS, free_port, healthy, wait_until, write_settings
 from bilateral.replay import FakeAPI
 
 BIN = Path(sys.executable).parent
@@ -89,7 +90,7 @@ def stack(postgres, tmp_path_factory):
     with FakeAPI(fixtures=FIXTURES) as fake:
         try:
             wait_until(lambda: healthy(f"http://127.0.0.1:{api_port}/api"), 180, "the Prefect server")
-            settings = write_settings(folder, fake)
+            settings = write_settings(folder, fake, pairs=THREE_PAIRS)
             bilateral = lambda *arguments: subprocess.run(  # noqa: E731
                 [BIN / "bilateral", *arguments], env=environment, capture_output=True, text=True, timeout=120)
             deployed = bilateral("deploy", "--config", str(settings))
@@ -140,14 +141,15 @@ def run_deployments(stack, asked: list) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_refresh_and_three_briefings_run_on_two_workers_one_writer_at_a_time(stack):
+def test_a_refresh_and_three_pairs_briefings_run_on_two_workers_one_writer_at_a_time(stack):
     config = {"config_path": str(stack["settings"])}
     refreshed = run_deployments(stack, [["refresh/daily", config]])
-    briefed = run_deployments(stack, [["briefing/monthly", {**config, "languages": [language]}] for language in ("en", "es", "ru")])
+    # each pair's own deployment (its pair is a parameter of the deployment), the English edition
+    briefed = run_deployments(stack, [[f"briefing/monthly-{pair}", {"languages": ["en"]}] for pair in ("rus-mex", "rus-chn", "mex-usa")])
     assert refreshed["states"] + briefed["states"] == ["COMPLETED"] * 4, (stack["logs"] / "worker-1.log").read_text()[-3000:]
     pdfs = sorted(path.name for path in (stack["home"] / "briefings").glob("*.pdf"))
     period = pdfs[0][:7]  # this month
-    assert pdfs == [f"{period}_rus-mex.es.pdf", f"{period}_rus-mex.pdf", f"{period}_rus-mex.ru.pdf"]
+    assert pdfs == [f"{period}_mex-usa.pdf", f"{period}_rus-chn.pdf", f"{period}_rus-mex.pdf"]
     writes = refreshed["writes"] + briefed["writes"]
     assert len(writes) == 4  # the refresh's load and three briefings' records
     spans = sorted((start, end) for _, start, end in writes)
@@ -155,6 +157,9 @@ def test_a_refresh_and_three_briefings_run_on_two_workers_one_writer_at_a_time(s
     doctor = subprocess.run([BIN / "bilateral", "doctor", "--config", str(stack["settings"])], env=stack["environment"],
                             capture_output=True, text=True)
     assert doctor.returncode == 0, doctor.stdout
+    recorded = subprocess.run([BIN / "bilateral", "sql", "--config", str(stack["settings"]), "--format", "csv",
+                               "select pair from meta.briefings order by pair"], env=stack["environment"], capture_output=True, text=True)
+    assert recorded.stdout.split() == ["pair", "MEX-USA", "RUS-CHN", "RUS-MEX"]
     assert [alert["subject"] for alert in Webhook.received].count("bilateral: bilateral.briefing.published") == 3
 
 

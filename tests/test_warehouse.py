@@ -7,11 +7,14 @@ import pandas as pd
 import pytest
 
 from bilateral import curated, warehouse
+from bilateral.config import PairConfig
+from bilateral.paths import data_dir
 from bilateral.refresh import FETCH_COLUMNS
 from bilateral.sources import observations_frame
 from bilateral.warehouse import Curated, SourceOutcome
 
-PAIR = Curated(("RUS", "MEX"), ("USA",), {"worldbank": 2}, curated.events(), curated.claims())
+RUS_MEX = (PairConfig(("RUS", "MEX"), ("USA",), events=data_dir() / "events.yaml", claims=data_dir() / "claims.yaml"),)
+PAIR = Curated(RUS_MEX, {"worldbank": 2}, *curated.for_pairs(RUS_MEX))
 FETCHES = pd.DataFrame(columns=FETCH_COLUMNS)
 
 
@@ -99,7 +102,7 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path):
         first = connection.execute("select name from meta.migrations order by version").fetchall()
         assert warehouse.migrate(connection) == []
     assert first == [("001_foundation.sql",), ("002_curated.sql",), ("003_publisher_stamps.sql",), ("004_claim_checks.sql",), ("005_briefing_editions.sql",), ("006_series_stamps.sql",),
-                     ("007_translations.sql",), ("008_briefing_languages.sql",)]
+                     ("007_translations.sql",), ("008_briefing_languages.sql",), ("009_pairs.sql",)]
 
 
 def test_every_table_view_and_column_has_a_comment(tmp_path):

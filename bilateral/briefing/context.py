@@ -18,6 +18,7 @@ from bilateral import queries
 from bilateral.briefing import charts, findings, wording
 from bilateral.briefing.wording import N_, _
 from bilateral.config import Config
+from bilateral.connections import look_at
 
 SOURCE_NAMES = {
     "worldbank": "World Bank WDI",
@@ -132,17 +133,19 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
     "Since the last briefing" compares with the briefing of the previous period (or of `since`).
     """
     connection.execute("set variable as_of = ?", [as_of])
+    look_at(connection, config.pair_code)
     pair = list(config.pair)
     names = {code: wording.country_name(code) for code in config.countries}
-    previous = _rows(connection, "briefing_previous", period=period, since=since)
+    previous = _rows(connection, "briefing_previous", pair=config.pair_code, period=period, since=since)
     freshness = source_freshness(connection, config, as_of)
     key_rows, figures = _key_figures(connection, pair)
     trade_rows, trade_note = _trade(connection, pair)
+    trade_note = trade_note or _trade_absence(freshness, pair)
     events = timeline_events(connection, period_start, period_end, as_of, wording.language())
     claims = claim_rows(connection, wording.language())
     markers = _trade_markers(trade_rows, events)
     briefing = Briefing(
-        title=_("{a} and {b}", a=names[pair[0]], b=names[pair[1]]),
+        title=wording.pair_title(pair),
         period=period,
         period_name=wording.period_name(period),
         as_of=wording.moment(as_of),
@@ -285,6 +288,14 @@ def _trade(connection, pair: list[str]) -> tuple[list[dict], str]:
             note += " " + _("{a} reported no exports to {b} for {years}: those years rest on {b}'s import records.",
                             a=a, b=b, years=_years_text(missing))
     return rows, note
+
+
+def _trade_absence(freshness: list[dict], pair: list[str]) -> str:
+    """Why the trade table is empty: IMTS answered but holds nothing for the pair, or it never loaded."""
+    if any(row["source"] == "imf_trade" and row["state"] == "no data" and row["fetched_at"] != _("never") for row in freshness):
+        a, b = (wording.country_name(code) for code in pair)
+        return _("IMF IMTS holds no goods trade between {a} and {b}, as either side reports it.", a=a, b=b)
+    return _("No bilateral trade data yet: IMF IMTS has not been loaded.")
 
 
 def _years_text(years: list[int]) -> str:

@@ -92,6 +92,7 @@ def record(config: Config, briefing: context.Briefing, as_of: dt.datetime, rende
     """
     figures = {"figures": briefing.figures, "event_ids": [event["event_id"] for event in briefing.events]}
     entry = {
+        "pair": config.pair_code,
         "period": briefing.period,
         "as_of": as_of.isoformat(),
         "rendered_at": dt.datetime.now(dt.timezone.utc).isoformat(),

@@ -1,9 +1,11 @@
 """The briefings' archive, a small static site in the briefings folder, in every language.
 
-- `index.html` (`index.es.html`, `index.ru.html`): every rendered edition, period × language, newest first;
-- `claims.html`: the ledger of the source article's claims and their verdicts;
-- `timeline.html`: the curated events, filtered by category and decade without a script (CSS alone);
+- `index.html` (`index.es.html`, `index.ru.html`): every rendered edition, pair × period × language, newest first;
+- `claims.html`: the ledger of each pair's curated claims and their verdicts;
+- `timeline.html`: each pair's curated events, filtered by category and decade without a script (CSS alone);
 - `sources/<source>.html`: each source on its three clocks, with its endpoint and licence.
+
+With several pairs configured, the claims, timeline and source pages have a section per pair.
 
 Pages are self-contained (one stylesheet inlined, no fonts, scripts or images) and link to each other and to
 the HTML and PDF editions beside them. Built from the published snapshot; nothing here writes the warehouse.
@@ -22,6 +24,7 @@ from bilateral import warehouse
 from bilateral.briefing import context, render, wording
 from bilateral.briefing.wording import N_, _
 from bilateral.config import LANGUAGES, Config
+from bilateral.connections import look_at
 from bilateral.files import write_atomically
 
 CATEGORY_NAMES = {
@@ -39,16 +42,15 @@ def build(config: Config, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
         as_of = dt.datetime.now(dt.timezone.utc)
         for language in languages:
             with wording.speaking(language):
-                claims = context.claim_rows(connection, language)
-                events = context.timeline_events(connection, dt.date.min, dt.date.min, as_of, language)
-                freshness = context.source_freshness(connection, config, as_of)
+                sections = [_section(connection, config.for_pair(pair.code), as_of, language) for pair in config.pairs]
                 pages = {
-                    "claims": _page(config, "site_claims.html.j2", "claims", claims=claims, counts=context.claim_counts(claims)),
-                    "timeline": _page(config, "site_timeline.html.j2", "timeline", **_timeline(events)),
+                    "claims": _page(config, "site_claims.html.j2", "claims", sections=sections),
+                    "timeline": _page(config, "site_timeline.html.j2", "timeline", sections=sections, **_filters(sections)),
                 }
-                for source in freshness:
+                for position, source in enumerate(sections[0]["freshness"]):
+                    states = [{"title": section["title"], **section["freshness"][position]} for section in sections]
                     pages[f"sources/{source['source']}"] = _page(config, "site_source.html.j2", f"sources/{source['source']}",
-                                                                 source=source, sources=freshness)
+                                                                 source=source, states=states, sources=sections[0]["freshness"])
             for page, text in pages.items():
                 target = config.briefings_dir / f"{page}{wording.file_suffix(language)}.html"
                 write_atomically(target, text)
@@ -67,7 +69,8 @@ def write_index(config: Config) -> list[Path]:
         with wording.speaking(language):
             target = config.briefings_dir / f"index{wording.file_suffix(language)}.html"
             write_atomically(target, _page(config, "site_index.html.j2", "index", editions=[
-                {**edition, "period_name": wording.period_name(edition["period"])} for edition in editions]))
+                {**edition, "period_name": wording.period_name(edition["period"]), "pair_title": wording.pair_title(edition["countries"])}
+                for edition in editions], several_pairs=len({edition["countries"] for edition in editions}) > 1))
         written.append(target)
     return written
 
@@ -77,17 +80,30 @@ def _edition(config: Config, row: dict) -> dict:
     name = row["path"].split("/")[-1]
     language = next((code for code in LANGUAGES if code != "en" and name.endswith(f".{code}.pdf")), "en")
     html = name.removesuffix(".pdf") + ".html"
+    countries = tuple((row.get("pair") or config.pairs[0].code).split("-"))
     return {**row, "name": name, "language": language, "language_name": LANGUAGE_NAMES[language],
-            "html": html if (config.briefings_dir / html).exists() else None}
+            "html": html if (config.briefings_dir / html).exists() else None, "countries": countries}
 
 
-def _timeline(events: list[dict]) -> dict:
+def _section(connection, config: Config, as_of: dt.datetime, language: str) -> dict:
+    """One pair's part of the archive: its claims, its whole timeline and its sources' states."""
+    look_at(connection, config.pair_code)
+    claims = context.claim_rows(connection, language)
+    events = context.timeline_events(connection, dt.date.min, dt.date.min, as_of, language)
     for event in events:
         event["decade"] = event["year"] // 10 * 10
         event["category_name"] = _(CATEGORY_NAMES.get(event["category"], event["category"]))
         event["show_summary"] = True  # the archive's timeline is the whole record
+    return {"pair": config.pair_code, "title": wording.pair_title(config.pair), "claims": claims,
+            "counts": context.claim_counts(claims), "events": events,
+            "freshness": context.source_freshness(connection, config, as_of)}
+
+
+def _filters(sections: list[dict]) -> dict:
+    """The timeline's categories and decades, over every pair's events."""
+    events = [event for section in sections for event in section["events"]]
     categories = sorted({event["category"] for event in events})
-    return {"events": events, "categories": [(code, _(CATEGORY_NAMES.get(code, code))) for code in categories],
+    return {"categories": [(code, _(CATEGORY_NAMES.get(code, code))) for code in categories],
             "decades": sorted({event["decade"] for event in events})}
 
 

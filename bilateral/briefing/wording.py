@@ -122,6 +122,11 @@ def country_name(code: str) -> str:
     return _country_name(code, language())
 
 
+def pair_title(countries: tuple[str, ...] | list[str]) -> str:
+    """"Russia and Mexico", in the current language."""
+    return _("{a} and {b}", a=country_name(countries[0]), b=country_name(countries[1]))
+
+
 def with_country_names(text: str) -> str:
     """A sentence with the ISO alpha-3 codes of countries replaced by their names (USD, GDP... stay)."""
     return _CODE.sub(lambda match: country_name(match.group(0)), text)

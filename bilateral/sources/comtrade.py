@@ -18,8 +18,11 @@ from bilateral.sources import Parsed, Request, bounded, check_json, decode_json,
 
 NAME = "comtrade"
 DATASET = "HS"
-PREVIEW_CAP = 500
-WORLD = 0  # Comtrade's partner code for the world (partnerISO "W00")
+PREVIEW_CAP = 500  # records per call on the keyless preview
+FULL_CAP = 250_000  # and on the subscription endpoint
+CHAPTERS = 100  # at most this many HS chapter rows per reporter, partner and flow (97 chapters and the total)
+WORLD = 0  # Comtrade's partner code for the world
+WORLD_ISO = "W00"  # and its partnerISO
 
 
 def headers(settings: SourceConfig) -> dict[str, str]:
@@ -28,37 +31,63 @@ def headers(settings: SourceConfig) -> dict[str, str]:
 
 def requests_for(config: Config) -> list[Request]:
     settings = config.sources[NAME]
-    path = "data/v1/get/C/A/HS" if settings.key else "public/v1/preview/C/A/HS"
     availability = f"{settings.base_url}/{'data/v1/getDA/C/A/HS' if settings.key else 'public/v1/getDA/C/A/HS'}"
     last_year = min(config.end_year, dt.date.today().year - 1)
-    # each side's trade with the other, both flows; and each side's imports from the world (partner 0),
-    # the denominator of the other's share in a chapter (Russia's share of Mexico's fertilisers)
-    asked = [(reporter, m49(partner), "M,X") for reporter, partner in (config.pair, config.pair[::-1])]
-    asked += [(reporter, WORLD, "M") for reporter in config.pair]
-    requests = []
-    for reporter, partner_code, flows in asked:
-        for year in range(last_year - settings.years + 1, last_year + 1):
-            requests.append(
-                Request(
-                    source=NAME,
-                    kind="data",
-                    url=f"{settings.base_url}/{path}",
-                    params={
-                        "reporterCode": m49(reporter),
-                        "partnerCode": partner_code,
-                        "period": year,  # one period per call: the preview allows no more
-                        "flowCode": flows,
-                        "cmdCode": "AG2",  # every HS chapter (two-digit level)
-                        # totals only: left out, the API adds breakdowns by second partner, customs procedure
-                        # and mode of transport, rows that share one chapter's key with other values
-                        "partner2Code": 0,
-                        "customsCode": "C00",
-                        "motCode": 0,
-                    },
-                    context={"capped": not settings.key, "availability": availability},
-                )
-            )
-    return requests
+    years = range(last_year - settings.years + 1, last_year + 1)
+    flows = _flows(config)
+    if settings.key:
+        # the subscription endpoint answers up to FULL_CAP records a call: a year of every pair in one request,
+        # so adding a pair adds no request (the answer's other combinations are dropped on reading). The answer
+        # can hold every reporter's flows with every partner named: reporters are grouped to stay within half the cap.
+        reporters = list(dict.fromkeys(reporter for reporter, _, _ in flows))
+        partners = list(dict.fromkeys(partner for _, partner, _ in flows))
+        size = max(1, FULL_CAP // 2 // (len(partners) * 2 * CHAPTERS))
+        groups = [reporters[start:start + size] for start in range(0, len(reporters), size)]
+        asked = [(_codes(group), _codes(partners), "M,X", [flow for flow in flows if flow[0] in group]) for group in groups]
+    else:
+        # the keyless preview stops at 500 records: one reporter and partner a call, as few as the pairs need
+        combinations = dict.fromkeys((reporter, partner) for reporter, partner, _ in flows)
+        asked = [(m49(reporter), WORLD if partner == WORLD_ISO else m49(partner),
+                  ",".join(flow for r, p, flow in flows if (r, p) == (reporter, partner)), None)
+                 for reporter, partner in combinations]
+    return [
+        Request(
+            source=NAME,
+            kind="data",
+            url=f"{settings.base_url}/{'data/v1/get/C/A/HS' if settings.key else 'public/v1/preview/C/A/HS'}",
+            params={
+                "reporterCode": reporter,
+                "partnerCode": partner,
+                "period": year,  # one period per call: the preview allows no more
+                "flowCode": flow_codes,
+                "cmdCode": "AG2",  # every HS chapter (two-digit level)
+                # totals only: left out, the API adds breakdowns by second partner, customs procedure
+                # and mode of transport, rows that share one chapter's key with other values
+                "partner2Code": 0,
+                "customsCode": "C00",
+                "motCode": 0,
+            },
+            context={"cap": FULL_CAP if settings.key else PREVIEW_CAP, "preview": not settings.key, "availability": availability,
+                     **({"wanted": [list(flow) for flow in wanted]} if wanted else {})},
+        )
+        for reporter, partner, flow_codes, wanted in asked
+        for year in years
+    ]
+
+
+def _codes(countries: list[str]) -> str:
+    """Comtrade's comma-separated M49 codes (0 for the world)."""
+    return ",".join(str(WORLD if code == WORLD_ISO else m49(code)) for code in countries)
+
+
+def _flows(config: Config) -> list[tuple[str, str, str]]:
+    """(reporter, partner, flow) for every pair: each side's exports to and imports from the other, and each
+    side's imports from the world (W00), the denominator of the other's share in a chapter (Russia's share
+    of Mexico's fertilisers). A country in several pairs asks for its world imports once."""
+    flows = [(reporter, partner, flow) for pair in config.pairs
+             for reporter, partner in (pair.countries, pair.countries[::-1]) for flow in ("M", "X")]
+    flows += [(reporter, WORLD_ISO, "M") for pair in config.pairs for reporter in pair.countries]
+    return list(dict.fromkeys(flows))
 
 
 def m49(iso3: str) -> int:
@@ -78,11 +107,13 @@ def stamp_of(request: Request, probe_body: bytes | None, facts: dict) -> str | N
     if probe_body is None:
         return None
     records = require(decode_json(NAME, request.url, probe_body), "data", NAME, request.url)
-    reporter, period = int(request.params["reporterCode"]), str(request.params["period"])
+    reporters = {int(code) for code in str(request.params["reporterCode"]).split(",")}
+    period = str(request.params["period"])
     releases = sorted(
-        f"{record['classificationCode']}:{record['lastReleased']}:{record['datasetChecksum']}:{record['totalRecords']}"
+        f"{record['reporterCode']}:{record['classificationCode']}:{record['lastReleased']}:{record['datasetChecksum']}:"
+        f"{record['totalRecords']}"
         for record in records
-        if int(record["reporterCode"]) == reporter and str(record["period"]) == period
+        if int(record["reporterCode"]) in reporters and str(record["period"]) == period
     )
     # a year not yet released stays "not released" until its record appears
     return bounded(";".join(releases), 500) if releases else "not released"
@@ -99,8 +130,11 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, fact
     rows = require(document, "data", NAME, url)
     if not isinstance(rows, list):
         raise SchemaDriftError(f"{NAME}: {url}: field 'data' is {type(rows).__name__}, expected a list")
-    if request.context.get("capped") and len(rows) >= PREVIEW_CAP:
-        raise SourceError(f"{NAME}: {url}: {len(rows)} records hit the preview cap of {PREVIEW_CAP}; set BILATERAL_COMTRADE_KEY")
+    cap = request.context.get("cap")
+    if cap and len(rows) >= cap:
+        remedy = "the preview cap of {}; set BILATERAL_COMTRADE_KEY" if request.context.get("preview") else "the cap of {} a call"
+        raise SourceError(f"{NAME}: {url}: {len(rows)} records hit {remedy.format(cap)}")
+    wanted = {tuple(flow) for flow in request.context.get("wanted", ())}
     observations, labels = [], []
     for position, row in enumerate(rows):
         where = f"data[{position}]"
@@ -109,6 +143,8 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, fact
             continue
         chapter = str(require(row, "cmdCode", NAME, url, where))
         flow = require(row, "flowCode", NAME, url, where)
+        if wanted and (row.get("reporterISO"), row.get("partnerISO"), flow) not in wanted:
+            continue  # a combination of a shared request that no pair asked for
         observations.append(
             {
                 "source": NAME,

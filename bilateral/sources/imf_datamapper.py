@@ -41,7 +41,7 @@ def requests_for(config: Config) -> list[Request]:
     pinned = settings.edition if settings.edition != "auto" else None
     for indicator in settings.indicators:
         # a ranked indicator is asked for every economy; that answer holds the pair too
-        countries = "" if indicator in settings.ranked else "/" + "/".join(config.countries)
+        countries = "" if indicator in settings.ranked else "/" + "/".join(config.requested_countries)
         requests.append(
             Request(
                 source=NAME,

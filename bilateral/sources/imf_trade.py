@@ -33,8 +33,10 @@ def headers(settings: SourceConfig) -> dict[str, str]:
 
 def requests_for(config: Config) -> list[Request]:
     settings = config.sources[NAME]
-    # each side's trade with every counterpart: the pair's own flows, and what ranks the partners
-    key = f"{'+'.join(config.pair)}.{'+'.join(settings.indicators)}.*.A"
+    # each pair country's trade with every counterpart, in one request for all pairs: the pairs' own
+    # flows, and what ranks the partners
+    reporters = tuple(dict.fromkeys(code for pair in config.pairs for code in pair.countries))
+    key = f"{'+'.join(reporters)}.{'+'.join(settings.indicators)}.*.A"
     return [
         Request(source=NAME, kind="metadata", url=f"{settings.base_url}/{STRUCTURE}"),
         Request(
@@ -42,7 +44,7 @@ def requests_for(config: Config) -> list[Request]:
             kind="data",
             url=f"{settings.base_url}/{FLOW}/{key}",
             params={"dimensionAtObservation": "TIME_PERIOD", "attributes": "dsd", "measures": "all"},
-            context={"pair": config.pair, "start": config.start_year},
+            context={"reporters": reporters, "start": config.start_year},
         )
     ]
 
@@ -74,9 +76,10 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, fact
     for position, dataset in enumerate(datasets):
         structure = _structure(structures, dataset.get("structure", 0), url)
         observations.extend(_dataset_rows(dataset, structure, url, vintage, f"dataSets[{position}]"))
-    pair = set(request.context.get("pair", ()))
+    reporters = set(request.context.get("reporters", ()))
     # the reporters asked for, with any counterpart but themselves
-    wanted = [row for row in observations if (not pair or row["ref_area"] in pair) and row["counterpart_area"] != row["ref_area"]]
+    wanted = [row for row in observations
+              if (not reporters or row["ref_area"] in reporters) and row["counterpart_area"] != row["ref_area"]]
     return parsed(wanted, published=prepared or released, problems=[problem] if problem else [])
 
 

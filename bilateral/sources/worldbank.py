@@ -42,7 +42,7 @@ def headers(settings: SourceConfig) -> dict[str, str]:
 def requests_for(config: Config) -> list[Request]:
     settings = config.sources[NAME]
     # ';' joins countries in one path segment: one request per indicator for all of them
-    countries = ";".join(config.countries)
+    countries = ";".join(config.requested_countries)
     data = [
         Request(
             source=NAME,

@@ -1,7 +1,7 @@
 -- one row per year and direction of goods trade between the pair, as each side reports it
 create or replace view marts.bilateral_trade as
 with pair as (
-    select [country_a, country_b] as countries from meta.pair
+    select [country_a, country_b] as countries from marts.pair
 ),
 flows as (
     -- the pair's flows with each other; their trade with other partners is in marts.partner_trade

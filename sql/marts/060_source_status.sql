@@ -5,7 +5,7 @@ with as_of as (
     select coalesce(getvariable('as_of'), now()) as moment
 ),
 pair as (
-    select [country_a, country_b] as countries from meta.pair
+    select [country_a, country_b] as countries from marts.pair
 ),
 outcomes as (
     select run_sources.*, runs.finished_at

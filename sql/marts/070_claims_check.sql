@@ -2,7 +2,8 @@
 -- claim's own unit, the tolerance in words, and the verdict that follows from them
 create or replace view marts.claims_check as
 with claims as (
-    select * from core.claims
+    -- the claims curated for the pair the session looks at
+    select * from core.claims where pair = (select pair from marts.pair)
 ),
 indicators as (
     select * from marts.indicators

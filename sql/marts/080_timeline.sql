@@ -1,10 +1,10 @@
 -- one row per curated event, in date order, with the pair's trade and GDP figures of its year
 create or replace view marts.timeline as
-with events as (
-    select * from core.events
+with pair as (
+    select * from marts.pair
 ),
-pair as (
-    select * from meta.pair
+events as (
+    select * from core.events where pair = (select pair from pair)
 ),
 trade_by_year as (
     select * from marts.trade_totals

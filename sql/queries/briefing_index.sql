@@ -1,5 +1,6 @@
 -- one row per recorded briefing render, for briefings/index.html (which keeps each file's latest render)
 select
+    pair,
     period,
     as_of,
     rendered_at,

@@ -1,11 +1,11 @@
--- the briefing to compare with ($period): the latest render of the period named by $since, else of the
+-- the briefing of the same pair ($pair) to compare with ($period): the latest render of the period named by $since, else of the
 -- latest earlier period of the same kind (monthly or quarterly), whatever was rendered in between
 select
     period,
     as_of,
     figures
 from meta.briefings
-where case
+where pair = $pair and case
     when $since is not null then period = $since
     else period < $period and (period like '%-Q%') = ($period like '%-Q%')
 end

@@ -1,6 +1,14 @@
--- one row per direction and HS chapter in the latest year with product detail, largest first
-with products as (
-    select * from marts.trade_products where hs_chapter <> 'TOTAL'
+-- one row per direction and HS chapter in the latest year with product detail, largest first:
+-- the two countries of the session's pair with each other
+with pair as (
+    select [country_a, country_b] as countries from marts.pair
+),
+products as (
+    select products.*
+    from marts.trade_products as products, pair
+    where products.hs_chapter <> 'TOTAL'
+      and list_contains(pair.countries, products.reporter_iso3)
+      and list_contains(pair.countries, products.partner_iso3)
 ),
 -- each direction as its exporter reports it
 exporter_side as (

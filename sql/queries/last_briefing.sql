@@ -1,4 +1,4 @@
--- one row: the latest briefing rendered
+-- one row: the latest briefing rendered of the pair the session looks at
 select
     period,
     as_of,
@@ -6,5 +6,6 @@ select
     path,
     pages
 from meta.briefings
+where pair = (select pair from marts.pair)
 order by rendered_at desc
 limit 1
