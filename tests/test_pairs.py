@@ -62,10 +62,22 @@ def test_with_a_comtrade_key_three_pairs_make_no_more_requests_than_one(runs):
 
 
 def test_the_keyless_comtrade_preview_asks_each_new_combination_once(runs):
-    # one pair: RUS->MEX, MEX->RUS, and each side's imports from the world: 4 combinations a year, a probe per reporter
-    assert runs["one"][1]["comtrade"] == 4 * YEARS + 2
+    # one pair: RUS->MEX, MEX->RUS, and each side's imports from the world: 4 combinations a year; one change probe
+    assert runs["one"][1]["comtrade"] == 4 * YEARS + 1
     # RUS-MEX, RUS-CHN, MEX-USA: 6 directed flows and the world imports of RUS, MEX, CHN and USA (RUS's once)
-    assert runs["three"][1]["comtrade"] == 10 * YEARS + 4
+    assert runs["three"][1]["comtrade"] == 10 * YEARS + 1
+
+
+def test_a_refresh_with_nothing_new_asks_as_often_for_three_pairs_as_for_one(runs, fake_api):
+    """The daily case: every change probe answers as before, so only the probes are asked, shared by all pairs."""
+    asked = {}
+    for name in ("one", "three"):
+        fake_api.reset()
+        assert refresh.run_once(runs[name][0]).status == "ok"
+        asked[name] = collections.Counter(request.path.split("/")[1] for request in fake_api.requests)
+    fake_api.reset()
+    assert asked["three"] == asked["one"]
+    assert sum(asked["one"].values()) < sum(runs["one"][1].values()) / 2
 
 
 def test_with_a_key_many_pairs_are_grouped_so_no_answer_nears_the_cap(three):

@@ -35,11 +35,11 @@ def requests_for(config: Config) -> list[Request]:
     last_year = min(config.end_year, dt.date.today().year - 1)
     years = range(last_year - settings.years + 1, last_year + 1)
     flows = _flows(config)
+    reporters = list(dict.fromkeys(reporter for reporter, _, _ in flows))
     if settings.key:
         # the subscription endpoint answers up to FULL_CAP records a call: a year of every pair in one request,
         # so adding a pair adds no request (the answer's other combinations are dropped on reading). The answer
         # can hold every reporter's flows with every partner named: reporters are grouped to stay within half the cap.
-        reporters = list(dict.fromkeys(reporter for reporter, _, _ in flows))
         partners = list(dict.fromkeys(partner for _, partner, _ in flows))
         size = max(1, FULL_CAP // 2 // (len(partners) * 2 * CHAPTERS))
         groups = [reporters[start:start + size] for start in range(0, len(reporters), size)]
@@ -67,7 +67,8 @@ def requests_for(config: Config) -> list[Request]:
                 "customsCode": "C00",
                 "motCode": 0,
             },
-            context={"cap": FULL_CAP if settings.key else PREVIEW_CAP, "preview": not settings.key, "availability": availability,
+            context={"cap": FULL_CAP if settings.key else PREVIEW_CAP, "preview": not settings.key,
+                     "availability": availability, "reporters": _codes(reporters),
                      **({"wanted": [list(flow) for flow in wanted]} if wanted else {})},
         )
         for reporter, partner, flow_codes, wanted in asked
@@ -96,9 +97,10 @@ def m49(iso3: str) -> int:
 
 
 def probe_for(request: Request) -> Request | None:
-    """The reporter's data availability records, every year: a release date and checksum per year, which move
-    with the data. One answer serves all the reporter's series of a run (the refresh asks each probe once)."""
-    asked = {"reporterCode": request.params["reporterCode"]}
+    """The data availability records of every reporter of the run, every year: a release date and checksum per
+    reporter and year, which move with the data. One answer serves all the series of a run (the refresh asks each
+    probe once), however many pairs there are."""
+    asked = {"reporterCode": request.context["reporters"]}
     return Request(NAME, "probe", request.context["availability"], params=asked, context=request.context)
 
 
