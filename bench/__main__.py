@@ -56,7 +56,8 @@ def _flat(pair: dict, sizes: list[dict], cli: dict, prefect: dict) -> dict:
     large = max(sizes, key=lambda size: size["economies"]) if sizes else {}
     flat = {key: pair.get(key) for key in ("refresh_cold_s", "refresh_warm_s", "warm_cold_ratio", "warm_rows_written",
                                            "floor_s", "cold_floor_ratio", "briefing_new_s", "briefing_unchanged_s",
-                                           "paced_refresh_s", "slowest_host_paced_s", "paced_ratio")}
+                                           "paced_refresh_s", "slowest_host_paced_s", "paced_ratio",
+                                           "three_pairs_cold_request_ratio", "three_pairs_warm_request_ratio")}
     flat |= {
         "naive_ratio": large.get("naive_ratio"),
         "naive_s": large.get("naive_s"),

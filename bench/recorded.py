@@ -14,7 +14,7 @@ from bench.measure import REPO, Warehouse, column, job, ratio, run_child, stats
 from bilateral.config import load_config
 
 sys.path.insert(0, str(REPO / "tests"))  # conftest (the test settings) is a plain module of the test suite
-from conftest import FIXTURES, NEEDS_RECORDINGS, write_settings  # noqa: E402
+from conftest import FIXTURES, NEEDS_RECORDINGS, THREE_PAIRS, write_settings  # noqa: E402
 from bilateral.replay import FakeAPI, Recorded, recordings_dir  # noqa: E402
 
 REPLAYED_HEADERS = {"accept", "ocp-apim-subscription-key"}  # the ones a source sets; requests adds the rest
@@ -29,6 +29,7 @@ def measure(runs: int, folder: Path) -> tuple[dict, Warehouse | None]:
         settings = write_settings(folder, fake)
         refreshes = [_refresh_pair(fake, settings, folder, number) for number in range(runs)]
         paced = _paced(fake, folder / "paced")
+        pairs = _paced_pairs(fake, folder / "paced-pairs")
     filled = Warehouse(settings, folder / "home-0")
     briefings = [run_child(job("briefing", settings=str(settings), home=str(filled.home))).result for _ in range(runs)]
     cold, warm, floors = column(refreshes, "cold"), column(refreshes, "warm"), column(refreshes, "floor")
@@ -51,6 +52,10 @@ def measure(runs: int, folder: Path) -> tuple[dict, Warehouse | None]:
         "briefing_steps_s": _steps(briefings, ("build_s", "write_s")),
         "briefing_pages": briefings[0]["pages"],
         **paced,
+        **pairs,
+        "three_pairs_cold_request_ratio": ratio(sum(pairs["three_pairs_cold_requests"].values()), sum(paced["paced_requests"].values())),
+        "three_pairs_warm_request_ratio": ratio(sum(pairs["three_pairs_warm_requests"].values()),
+                                                sum(paced["paced_warm_requests"].values())),
     }
     return report, filled
 
@@ -69,23 +74,43 @@ def _refresh_pair(fake: FakeAPI, settings: Path, folder: Path, number: int) -> d
     return {"cold": cold, "warm": warm, "floor": floor, "pages": len(pages)}
 
 
+INTERVALS = {name: source.min_interval_s for name, source in load_config(REPO / "bilateral.toml").sources.items()}
+PREFIXES = {"worldbank": "/worldbank/", "imf_datamapper": "/datamapper/", "imf_trade": "/sdmx/", "comtrade": "/comtrade/"}
+
+
 def _paced(fake: FakeAPI, folder: Path) -> dict:
     """A default cold refresh with the real politeness intervals (bilateral.toml's min_interval_s), against the
     slowest source's paced time alone: (its requests - 1) x its interval. The sources are fetched side by side."""
-    intervals = {name: source.min_interval_s for name, source in load_config(REPO / "bilateral.toml").sources.items()}
+    settings = _paced_settings(fake, folder)
+    (seconds, asked), (_, warm) = _paced_refresh(fake, settings, folder / "home"), _paced_refresh(fake, settings, folder / "home")
+    slowest = max((asked[name] - 1) * INTERVALS[name] for name in PREFIXES if asked[name])
+    return {"paced_refresh_s": round(seconds, 3), "slowest_host_paced_s": round(slowest, 3),
+            "paced_ratio": ratio(seconds, slowest), "paced_requests": asked, "paced_warm_requests": warm}
+
+
+def _paced_pairs(fake: FakeAPI, folder: Path) -> dict:
+    """Three pairs (tests/conftest.py's THREE_PAIRS), paced: a first refresh, then one with nothing new."""
+    settings, home = _paced_settings(fake, folder, THREE_PAIRS), folder / "home"
+    (cold_s, cold), (warm_s, warm) = _paced_refresh(fake, settings, home), _paced_refresh(fake, settings, home)
+    return {"three_pairs_paced_cold_s": round(cold_s, 3), "three_pairs_cold_requests": cold,
+            "three_pairs_paced_warm_s": round(warm_s, 3), "three_pairs_warm_requests": warm}
+
+
+def _paced_settings(fake: FakeAPI, folder: Path, pairs: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    settings = write_settings(folder, fake)
+    settings = write_settings(folder, fake, pairs=pairs)
     text = settings.read_text(encoding="utf-8")
-    for name, interval in intervals.items():
+    for name, interval in INTERVALS.items():
         text = text.replace(f"[sources.{name}]\n", f"[sources.{name}]\nmin_interval_s = {interval}\n")
     settings.write_text(text, encoding="utf-8")
+    return settings
+
+
+def _paced_refresh(fake: FakeAPI, settings: Path, home: Path) -> tuple[float, dict[str, int]]:
+    """One refresh in a child process: its seconds, and the requests each source made."""
     fake.requests.clear()
-    run = run_child(job("refresh", settings=str(settings), home=str(folder / "home"))).result
-    prefixes = {"worldbank": "/worldbank/", "imf_datamapper": "/datamapper/", "imf_trade": "/sdmx/", "comtrade": "/comtrade/"}
-    asked = {name: sum(request.path.startswith(prefix) for request in fake.requests) for name, prefix in prefixes.items()}
-    slowest = max((asked[name] - 1) * intervals[name] for name in prefixes if asked[name])
-    return {"paced_refresh_s": round(run["seconds"], 3), "slowest_host_paced_s": round(slowest, 3),
-            "paced_ratio": ratio(run["seconds"], slowest), "paced_requests": asked}
+    run = run_child(job("refresh", settings=str(settings), home=str(home))).result
+    return run["seconds"], {name: sum(request.path.startswith(prefix) for request in fake.requests) for name, prefix in PREFIXES.items()}
 
 
 def _replayed(request: Recorded) -> dict[str, str]:

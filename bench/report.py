@@ -43,6 +43,10 @@ TARGETS = (
            _median("briefing_unchanged_s"), lambda v, r: v <= 2.0),
     Target("paced", "default refresh with real politeness intervals <= 1.2x its slowest host's paced time",
            lambda r: r.get("paced_ratio"), lambda v, r: v <= 1.2),
+    Target("pairs_warm", "three pairs: a refresh with nothing new makes <= 1.1x the requests of one pair",
+           lambda r: r.get("three_pairs_warm_request_ratio"), lambda v, r: v <= 1.1),
+    Target("pairs_cold", "three pairs: a first refresh makes <= 1.1x the requests of one pair (keyless Comtrade: not shared)",
+           lambda r: r.get("three_pairs_cold_request_ratio"), lambda v, r: v <= 1.1),
     Target("cli_start", "CLI start < 0.5 s (`--help` and `sql \"select 1\"`, the slower)", _cli_start, lambda v, r: v < 0.5),
     Target("peak_rss", "peak RSS < 1 GiB at the larger size", _median("peak_rss_mib"), lambda v, r: v < GIB_IN_MIB),
     Target("million", "~1,000,000 values cold in < 5 s with peak RSS < 1 GiB", lambda r: r.get("million_cold_s"),
@@ -78,6 +82,7 @@ def _rows(report: dict):
     for key in (
         "refresh_cold_s", "refresh_warm_s", "warm_cold_ratio", "warm_rows_written", "floor_s", "cold_floor_ratio",
         "briefing_new_s", "briefing_unchanged_s", "paced_refresh_s", "slowest_host_paced_s", "paced_ratio",
+        "three_pairs_cold_request_ratio", "three_pairs_warm_request_ratio",
         "revision_reload_s", "revision_refresh_s", "naive_s", "naive_ratio", "peak_rss_mib",
         "million_values", "million_cold_s", "million_rows_per_s", "million_warm_s", "million_peak_rss_mib",
     ):
