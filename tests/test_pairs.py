@@ -5,6 +5,7 @@ import collections
 import contextlib
 import dataclasses
 import json
+import re
 
 import duckdb
 import pytest
@@ -194,3 +195,17 @@ def test_a_curated_file_of_a_pair_is_relative_to_the_configuration(tmp_path):
         curated.for_pairs(config.pairs)
     with pytest.raises(ConfigError, match=r"no pair 'ARG-BRA' is configured; configured: RUS-MEX, BRA-MEX"):
         config.for_pair("ARG-BRA")
+
+
+def test_the_archive_has_a_section_per_pair(three):
+    from bilateral.briefing import site
+
+    site.build(three, ("en",))
+    titles = ["Russia and Mexico", "Russia and China", "Mexico and United States"]
+    for page in ("claims", "timeline"):
+        text = (three.briefings_dir / f"{page}.html").read_text(encoding="utf-8")
+        assert re.findall(r'<h2 id="[a-z-]+">([^<]+)</h2>', text) == titles, page
+    source = (three.briefings_dir / "sources" / "imf_trade.html").read_text(encoding="utf-8")
+    states = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td>', source)[:3]  # then the source's own rows
+    assert [title for title, _ in states] == titles
+    assert [state for _, state in states][1:] == ["no data for the pair"] * 2

@@ -48,7 +48,7 @@ def build(config: Config, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
                     "timeline": _page(config, "site_timeline.html.j2", "timeline", sections=sections, **_filters(sections)),
                 }
                 for position, source in enumerate(sections[0]["freshness"]):
-                    states = [{"title": section["title"], **section["freshness"][position]} for section in sections]
+                    states = [{**section["freshness"][position], "pair_title": section["title"]} for section in sections]
                     pages[f"sources/{source['source']}"] = _page(config, "site_source.html.j2", f"sources/{source['source']}",
                                                                  source=source, states=states, sources=sections[0]["freshness"])
             for page, text in pages.items():
