@@ -32,8 +32,8 @@ def test_a_refresh_after_no_change_makes_only_probe_requests_and_writes_nothing(
     assert {outcome.source: len(outcome.unchanged_series) for outcome in summary.outcomes} == {
         "worldbank": 6, "imf_datamapper": 5, "imf_trade": 1, "comtrade": 28}
     comtrade = [request.path for request in fake.requests if request.path.startswith("/comtrade/")]
-    # one availability answer per reporter serves its 14 series (7 years, with the partner and with the world)
-    assert sorted(comtrade) == ["/comtrade/public/v1/getDA/C/A/HS?reporterCode=484", "/comtrade/public/v1/getDA/C/A/HS?reporterCode=643"]
+    # one availability answer for both reporters serves the 28 series (7 years, each with the partner and the world)
+    assert comtrade == ["/comtrade/public/v1/getDA/C/A/HS?reporterCode=643%2C484"]
 
 
 def test_a_new_comtrade_release_fetches_that_reporters_year_in_full(config, fake):
