@@ -92,3 +92,15 @@ def test_user_agent_names_the_project(fake, client):
     client.get(gdp_url(fake), PARAMS)
     assert fake.requests[0].header("User-Agent") == USER_AGENT
     assert USER_AGENT.startswith("bilateral/")
+
+
+def test_the_parse_takes_the_document_the_check_decoded_and_only_for_that_body():
+    from bilateral.sources import check_json, decode_json
+
+    body = b'\xef\xbb\xbf[{"page": 1}, [{"value": 2.5}]]'
+    check_json(body)
+    first = decode_json("worldbank", "http://x", body)
+    assert first == [{"page": 1}, [{"value": 2.5}]]
+    assert decode_json("worldbank", "http://x", body) is not first  # given up when taken: read again after
+    check_json(b"[1]")
+    assert decode_json("worldbank", "http://x", b"[2]") == [2]  # another body is never answered from the check
