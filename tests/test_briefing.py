@@ -84,6 +84,10 @@ def test_as_of_before_a_revision_shows_the_old_value_and_the_next_briefing_lists
     assert "1,900" in text  # 1900.5 printed without decimals (round half to even)
     assert "IMF WEO GDP, current prices Mexico 2024 1,856.37 1,900.50 +2.38%" in text
     assert [revision["indicator"] for revision in new_briefing.changes["revisions"]] == ["NGDPD"]
+    # the web edition links each revised value's source to its page in the archive; the PDF prints its name
+    web = render.html(new_briefing, web=True)
+    assert '<tr><td><a href="sources/imf_datamapper.html">IMF WEO</a></td><td>GDP, current prices</td>' in web
+    assert '<tr><td>IMF WEO</td><td>GDP, current prices</td>' in render.html(new_briefing)
 
 
 @pytest.mark.parametrize(

@@ -34,8 +34,16 @@ def environment() -> jinja2.Environment:
     )
     env.filters["svg_uri"] = svg_uri
     env.filters["inline_svg"] = inline_svg
-    env.globals["_"] = wording._  # reader text in the language set by wording.speaking
+    env.globals["_"] = translated  # reader text in the language set by wording.speaking
     return env
+
+
+def translated(message: str, **values) -> str | Markup:
+    """`wording._` for templates: a value that is markup (a link to a source page) stays markup inside the
+    translated sentence, and every other value is escaped."""
+    if any(isinstance(value, Markup) for value in values.values()):
+        return Markup(wording._(message)).format(**values)
+    return wording._(message, **values)
 
 
 def svg_uri(svg: str) -> str:
