@@ -237,8 +237,10 @@ def _refuse_unknown_keys(document: dict, where: str) -> None:
                 hint = f"; did you mean {prefix}{nearest[0]}?" if nearest else f"; known here: {', '.join(sorted(allowed))}"
                 raise ConfigError(f"{where}: unknown key {name}{hint}")
             section = "sources.*" if prefix == "sources." else name
-            if section == "pairs" and isinstance(value, list) and all(isinstance(item, dict) for item in value):
-                for position, item in enumerate(value, 1):  # [[pairs]]: an array of tables
+            if section == "pairs":  # [[pairs]]: an array of tables
+                if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                    raise ConfigError(f"{where}: pairs must be [[pairs]] tables, one per pair, found {value!r}"[:300])
+                for position, item in enumerate(value, 1):
                     check(item, KNOWN_KEYS[section], f"pairs[{position}].")
             elif isinstance(value, dict) and section in KNOWN_KEYS:
                 check(value, KNOWN_KEYS[section], f"{name}.")

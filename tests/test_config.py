@@ -97,3 +97,10 @@ def test_a_section_given_as_a_value_is_one_error(tmp_path):
     path.write_text('http = "fast"\n' + text)
     with pytest.raises(ConfigError, match=r"bad.toml: http must be a table \(\[http\]\), found 'fast'"):
         load_config(path, environ={})
+
+
+def test_pairs_written_as_a_value_is_one_line_saying_how_to_write_them(tmp_path):
+    path = tmp_path / "bilateral.toml"
+    path.write_text('pairs = "RUS-MEX"\n')
+    with pytest.raises(ConfigError, match=r"bilateral.toml: pairs must be \[\[pairs\]\] tables, one per pair, found 'RUS-MEX'$"):
+        load_config(path, environ={})
