@@ -410,7 +410,9 @@ def events(
 
     if category is not None and category.lower() not in CATEGORIES:
         raise UsageError(f"--category {category!r} is not a category; use one of: {', '.join(CATEGORIES)}")
-    _print_query("events", form, _settings(config, pair), since=since, category=category)
+    settings = _settings(config, pair)
+    _print_query("events", form, settings, since=since, category=category)
+    _say_if_not_curated(settings, "events")
 
 
 @app.command()
@@ -420,7 +422,16 @@ def claims(
     pair: PairOption = None,
 ) -> None:
     """Check a pair's curated claims (for Russia-Mexico, the source article's) against the data: claimed, observed, verdict."""
-    _print_query("claims", form, _settings(config, pair))
+    settings = _settings(config, pair)
+    _print_query("claims", form, settings)
+    _say_if_not_curated(settings, "claims")
+
+
+def _say_if_not_curated(settings: Config, kind: str) -> None:
+    """One line on stderr when the pair has no curated file of this kind, so an empty answer is not a mystery."""
+    if getattr(settings.chosen, kind) is None:
+        typer.echo(f"no {kind} are curated for {settings.pair_code}: set {kind} = \"FILE.yaml\" in its [[pairs]] entry"
+                   f" of {settings.path}", err=True)
 
 
 def _print_query(name: str, form: Format, settings: Config, **parameters) -> None:

@@ -139,6 +139,11 @@ class Config:
         return self.pair_code.lower()
 
     @property
+    def chosen(self) -> PairConfig:
+        """The configured entry of the pair this configuration is about."""
+        return next(pair for pair in self.pairs if pair.countries == self.pair)
+
+    @property
     def requested_countries(self) -> tuple[str, ...]:
         """Every pair's countries and peers, once each, in the order configured: what a refresh asks for."""
         return tuple(dict.fromkeys(code for pair in self.pairs for code in pair.countries + pair.peers))

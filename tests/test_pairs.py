@@ -160,8 +160,10 @@ def test_commands_take_the_pair_they_are_about(three):
     assert json.loads(chosen.stdout) == [{"pair": "MEX-USA"}]  # either order, any case
     claims = bilateral("claims", "--pair", "RUS-CHN", "--format", "json", *config, home=three.home)
     assert (claims.returncode, json.loads(claims.stdout)) == (0, [])
+    assert claims.stderr == f'no claims are curated for RUS-CHN: set claims = "FILE.yaml" in its [[pairs]] entry of {three.path}\n'
     events = bilateral("events", "--format", "json", *config, home=three.home)
     assert len(json.loads(events.stdout)) == len(curated.events())  # the first pair when none is named
+    assert events.stderr == ""
     status = bilateral("status", "--pair", "RUS-CHN", *config, home=three.home)
     assert status.stdout.splitlines()[0] == "pair            RUS-CHN; also configured: RUS-MEX, MEX-USA (choose with --pair)"
     assert "imf_trade       no data" in status.stdout
