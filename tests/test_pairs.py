@@ -211,3 +211,12 @@ def test_the_archive_has_a_section_per_pair(three):
     states = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td>', source)[:3]  # then the source's own rows
     assert [title for title, _ in states] == titles
     assert [state for _, state in states][1:] == ["no data for the pair"] * 2
+
+
+def test_run_refreshes_once_and_renders_every_pairs_briefing(three, fake_api):
+    fake_api.reset()
+    done = bilateral("run", "--config", str(three.path), home=three.home)
+    assert done.returncode == 0, done.stderr
+    named = done.stdout.strip().split("; briefings ")[1].split(", ")
+    assert [path.rsplit("_", 1)[1] for path in named] == ["rus-mex.pdf", "rus-chn.pdf", "mex-usa.pdf"]
+    assert all((three.home / "briefings").joinpath(path.rsplit("/", 1)[1]).exists() for path in named)
