@@ -15,7 +15,7 @@ import pycountry
 from cronsim import CronSim, CronSimError  # the cron dialect Prefect's schedules read
 
 from bilateral.errors import ConfigError
-from bilateral.paths import project_root
+from bilateral.paths import data_dir, project_root
 
 SOURCES = ("worldbank", "imf_datamapper", "imf_trade", "comtrade")
 
@@ -192,7 +192,7 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     document = _read_toml(path)
     where = f"{path}"
     _refuse_unknown_keys(document, where)
-    languages = _languages(document, where)
+    languages = _languages(document.get("briefing", {}).get("languages", list(LANGUAGES)), where, "briefing.languages")
     pairs = _pairs(document, where, languages, path.parent)
     start = _integer(document, "years.start", where, default=1990, low=1950, high=dt.date.today().year)
     end = _integer(document, "years.end", where, default=dt.date.today().year, low=start, high=2100)
@@ -276,12 +276,12 @@ def _lookup(document: dict, key: str):
 
 
 def _pairs(document: dict, where: str, languages: tuple[str, ...], folder: Path) -> tuple[PairConfig, ...]:
-    """[[pairs]] entries, or the single [pair] table of older files (whose curated files are data/'s)."""
+    """[[pairs]] entries, or the single [pair] table of older files."""
     if "pair" in document and "pairs" in document:
         raise ConfigError(f"{where}: use either [pair] (one pair) or [[pairs]] (any number), not both")
-    if "pair" in document:
-        single = {"events": "data/events.yaml", "claims": "data/claims.yaml", **document["pair"]}
-        return (_pair(single, "pair", where, languages, project_root()),)
+    if "pair" in document:  # its curated files default to the project's own
+        single = {"events": str(data_dir() / "events.yaml"), "claims": str(data_dir() / "claims.yaml"), **document["pair"]}
+        return (_pair(single, "pair", where, languages, folder),)
     entries = document.get("pairs")
     if not isinstance(entries, list) or not entries or not all(isinstance(entry, dict) for entry in entries):
         raise ConfigError(f"{where}: configure at least one pair: [[pairs]] with countries = [\"RUS\", \"MEX\"]")
@@ -300,7 +300,7 @@ def _pair(table: dict, prefix: str, where: str, languages: tuple[str, ...], fold
     if len(countries) != 2 or countries[0] == countries[1]:
         raise ConfigError(f"{where}: {prefix}.countries must name two different countries, found {list(countries)}")
     peers = tuple(code for code in _countries(table, "peers", where, required=False, prefix=prefix) if code not in countries)
-    own = _languages({"briefing": table}, where, f"{prefix}.languages") if "languages" in table else languages
+    own = _languages(table["languages"], where, f"{prefix}.languages") if "languages" in table else languages
     curated = {}
     for key in ("events", "claims"):
         value = table.get(key)
@@ -424,8 +424,8 @@ def _alerts(document: dict, where: str) -> AlertsConfig:
     )
 
 
-def _languages(document: dict, where: str, key: str = "briefing.languages") -> tuple[str, ...]:
-    languages = document.get("briefing", {}).get("languages", list(LANGUAGES))
+def _languages(languages, where: str, key: str) -> tuple[str, ...]:
+    """Editions' languages: some of LANGUAGES, once each."""
     if (not isinstance(languages, list) or not languages or len(set(languages)) != len(languages)
             or not all(language in LANGUAGES for language in languages)):
         raise ConfigError(f"{where}: {key} must list some of {', '.join(LANGUAGES)} once each,"
