@@ -175,7 +175,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
         done.append(path.name)
         log.debug("applied migration %s", path.name)
     with transaction(connection):
-        apply_views(connection)
+        apply_views(connection, force=bool(done))  # a migration may change what the views read
     return done
 
 
@@ -189,14 +189,19 @@ def schema_files() -> list[tuple[int, Path]]:
     return files
 
 
-def apply_views(connection: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the staging and mart views, each layer in file-name order."""
-    for layer in VIEW_LAYERS:
-        for path in sorted((sql_dir() / layer).glob("*.sql")):
-            try:
-                connection.execute(path.read_text(encoding="utf-8"))
-            except duckdb.Error as error:
-                raise WarehouseError(f"{path}: {str(error).splitlines()[0]}") from None
+def apply_views(connection: duckdb.DuckDBPyConnection, force: bool = False) -> None:
+    """(Re)create the staging and mart views, each layer in file-name order, unless the same SQL already is."""
+    files = [(path, path.read_text(encoding="utf-8")) for layer in VIEW_LAYERS for path in sorted((sql_dir() / layer).glob("*.sql"))]
+    digest = hashlib.sha256("".join(f"{path.parent.name}/{path.name}\n{text}\n" for path, text in files).encode()).hexdigest()
+    if not force and connection.execute("select count(*) from meta.views where sha256 = ?", [digest]).fetchone()[0]:
+        return
+    for path, text in files:
+        try:
+            connection.execute(text)
+        except duckdb.Error as error:
+            raise WarehouseError(f"{path}: {str(error).splitlines()[0]}") from None
+    connection.execute("delete from meta.views")
+    connection.execute("insert into meta.views values (?, now())", [digest])
 
 
 @contextlib.contextmanager

@@ -102,7 +102,28 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path):
         first = connection.execute("select name from meta.migrations order by version").fetchall()
         assert warehouse.migrate(connection) == []
     assert first == [("001_foundation.sql",), ("002_curated.sql",), ("003_publisher_stamps.sql",), ("004_claim_checks.sql",), ("005_briefing_editions.sql",), ("006_series_stamps.sql",),
-                     ("007_translations.sql",), ("008_briefing_languages.sql",), ("009_pairs.sql",)]
+                     ("007_translations.sql",), ("008_briefing_languages.sql",), ("009_pairs.sql",), ("010_view_digest.sql",)]
+
+
+def test_views_are_recreated_only_when_their_sql_changed(tmp_path, monkeypatch):
+    import shutil
+
+    from bilateral import paths
+
+    path = tmp_path / "warehouse.duckdb"
+    with warehouse.writer(path) as connection:
+        first = connection.execute("select sha256, applied_at from meta.views").fetchall()
+    with warehouse.writer(path) as connection:  # the same SQL: nothing re-created
+        assert connection.execute("select sha256, applied_at from meta.views").fetchall() == first
+    copy = tmp_path / "sql"
+    shutil.copytree(paths.sql_dir(), copy)
+    mart = copy / "marts" / "005_pair.sql"
+    mart.write_text(mart.read_text(encoding="utf-8").replace("'one row: the pair", "'one row, edited: the pair"), encoding="utf-8")
+    monkeypatch.setattr(warehouse, "sql_dir", lambda: copy)
+    with warehouse.writer(path) as connection:
+        (digest,), = connection.execute("select sha256 from meta.views").fetchall()
+        comment = connection.execute("select comment from duckdb_views() where view_name = 'pair'").fetchone()[0]
+    assert digest != first[0][0] and comment.startswith("one row, edited: the pair")
 
 
 def test_every_table_view_and_column_has_a_comment(tmp_path):
