@@ -47,9 +47,8 @@ def requests_for(config: Config) -> list[Request]:
     else:
         # the keyless preview stops at 500 records: one reporter and partner a call, as few as the pairs need
         combinations = dict.fromkeys((reporter, partner) for reporter, partner, _ in flows)
-        asked = [(m49(reporter), WORLD if partner == WORLD_ISO else m49(partner),
-                  ",".join(flow for r, p, flow in flows if (r, p) == (reporter, partner)), None)
-                 for reporter, partner in combinations]
+        asked = [(_codes([reporter]), _codes([partner]), ",".join(flow for r, p, flow in flows if (r, p) == (reporter, partner)),
+                  None) for reporter, partner in combinations]
     return [
         Request(
             source=NAME,
