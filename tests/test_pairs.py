@@ -220,3 +220,11 @@ def test_run_refreshes_once_and_renders_every_pairs_briefing(three, fake_api):
     named = done.stdout.strip().split("; briefings ")[1].split(", ")
     assert [path.rsplit("_", 1)[1] for path in named] == ["rus-mex.pdf", "rus-chn.pdf", "mex-usa.pdf"]
     assert all((three.home / "briefings").joinpath(path.rsplit("/", 1)[1]).exists() for path in named)
+
+
+def test_comtrade_is_asked_for_the_united_states_by_its_customs_area_code(three):
+    from bilateral.sources import comtrade
+
+    asked = {str(request.params["reporterCode"]) for request in comtrade.requests_for(three)}
+    assert "842" in asked and "840" not in asked  # Comtrade's USA (with Puerto Rico and the Virgin Islands)
+    assert {"643", "484", "156"} <= asked  # Russia, Mexico, China: their M49 numbers

@@ -23,6 +23,9 @@ FULL_CAP = 250_000  # and on the subscription endpoint
 CHAPTERS = 100  # at most this many HS chapter rows per reporter, partner and flow (97 chapters and the total)
 WORLD = 0  # Comtrade's partner code for the world
 WORLD_ISO = "W00"  # and its partnerISO
+# Comtrade's codes for customs areas that differ from the M49 number of the country's geography
+# (UN trade statistics knowledge base, "Reporter country codes and their customs areas")
+CUSTOMS_AREAS = {"FRA": 251, "IND": 699, "ITA": 381, "NOR": 579, "CHE": 757, "USA": 842}
 
 
 def headers(settings: SourceConfig) -> dict[str, str]:
@@ -77,7 +80,7 @@ def requests_for(config: Config) -> list[Request]:
 
 def _codes(countries: list[str]) -> str:
     """Comtrade's comma-separated M49 codes (0 for the world)."""
-    return ",".join(str(WORLD if code == WORLD_ISO else m49(code)) for code in countries)
+    return ",".join(str(WORLD if code == WORLD_ISO else area_code(code)) for code in countries)
 
 
 def _flows(config: Config) -> list[tuple[str, str, str]]:
@@ -90,9 +93,10 @@ def _flows(config: Config) -> list[tuple[str, str, str]]:
     return list(dict.fromkeys(flows))
 
 
-def m49(iso3: str) -> int:
-    """UN M49 numeric code, which Comtrade uses for reporters and partners."""
-    return int(pycountry.countries.get(alpha_3=iso3).numeric)
+def area_code(iso3: str) -> int:
+    """The code Comtrade asks a country by: its UN M49 number, except where Comtrade reports a customs area
+    under a code of its own (France with Monaco is 251, not 250; the United States 842, not 840)."""
+    return CUSTOMS_AREAS.get(iso3) or int(pycountry.countries.get(alpha_3=iso3).numeric)
 
 
 def probe_for(request: Request) -> Request | None:
