@@ -135,8 +135,8 @@ def test_two_values_for_one_observation_fail_the_source_instead_of_loading_eithe
     config = load_config(settings)
     outcome = refresh.collect(config, "comtrade", refresh.plan(config)["comtrade"], {})
     assert outcome.error.startswith("comtrade: http://127.0.0.1:")
-    assert "reporterCode=643&partnerCode=484&period=2019" in outcome.error  # the first answer that disagrees
-    assert outcome.error.endswith(": M.02 RUS->MEX 2019 comes with two values, 24550120.0 and 1.0 (6 observations in all)")
+    assert "reporterCode=643%2C484&partnerCode=643%2C484&period=2019" in outcome.error  # the first answer that disagrees
+    assert outcome.error.endswith(": M.10 MEX->RUS 2019 comes with two values, 54332100.0 and 1.0 (3 observations in all)")
     assert outcome.observations.empty
 
 

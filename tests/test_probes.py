@@ -30,9 +30,9 @@ def test_a_refresh_after_no_change_makes_only_probe_requests_and_writes_nothing(
     datamapper = [request.path for request in fake.requests if request.path.startswith("/datamapper/")]
     assert datamapper == ["/datamapper/api/v1/indicators"]  # its last-modified answers for every indicator
     assert {outcome.source: len(outcome.unchanged_series) for outcome in summary.outcomes} == {
-        "worldbank": 6, "imf_datamapper": 5, "imf_trade": 1, "comtrade": 28}
+        "worldbank": 6, "imf_datamapper": 5, "imf_trade": 1, "comtrade": 14}
     comtrade = [request.path for request in fake.requests if request.path.startswith("/comtrade/")]
-    # one availability answer for both reporters serves the 28 series (7 years, each with the partner and the world)
+    # one availability answer for both reporters serves the 14 series (7 years: the pair's flows; imports from the world)
     assert comtrade == ["/comtrade/public/v1/getDA/C/A/HS?reporterCode=643%2C484"]
 
 
@@ -42,8 +42,8 @@ def test_a_new_comtrade_release_fetches_that_reporters_year_in_full(config, fake
     fake.set_comtrade_value("MEX", "RUS", 2021, "M", "31", 123456789.0)
     summary = refresh.run_once(config)
     full = [request.path for request in fake.requests if request.path.startswith("/comtrade/public/v1/preview/")]
-    # Mexico's 2021 release changed: its two series of that year (with Russia, both flows; imports from the world)
-    assert len(full) == 2 and all("reporterCode=484" in path and "period=2021" in path for path in full)
+    # Mexico's 2021 release changed: the two series of that year it reports in (the pair's flows; imports from the world)
+    assert len(full) == 2 and all("reporterCode=643%2C484" in path and "period=2021" in path for path in full)
     assert summary.revised == 1
 
 

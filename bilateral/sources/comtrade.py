@@ -44,14 +44,15 @@ def requests_for(config: Config) -> list[Request]:
         # so adding a pair adds no request (the answer's other combinations are dropped on reading). The answer
         # can hold every reporter's flows with every partner named: reporters are grouped to stay within half the cap.
         partners = list(dict.fromkeys(partner for _, partner, _ in flows))
-        size = max(1, FULL_CAP // 2 // (len(partners) * 2 * CHAPTERS))
-        groups = [reporters[start:start + size] for start in range(0, len(reporters), size)]
+        groups = _groups(reporters, FULL_CAP // 2 // (len(partners) * 2 * CHAPTERS))
         asked = [(_codes(group), _codes(partners), "M,X", [flow for flow in flows if flow[0] in group]) for group in groups]
     else:
-        # the keyless preview stops at 500 records: one reporter and partner a call, as few as the pairs need
-        combinations = dict.fromkeys((reporter, partner) for reporter, partner, _ in flows)
-        asked = [(_codes([reporter]), _codes([partner]), ",".join(flow for r, p, flow in flows if (r, p) == (reporter, partner)),
-                  None) for reporter, partner in combinations]
+        # the keyless preview stops at PREVIEW_CAP records a call: a pair's two directions, both flows, in one
+        # (at most 4 x CHAPTERS rows), and the world imports of as many reporters as stay under the cap in another
+        asked = [(_codes(list(pair.countries)), _codes(list(pair.countries)), "M,X",
+                  [flow for flow in flows if {flow[0], flow[1]} == set(pair.countries)]) for pair in config.pairs]
+        asked += [(_codes(group), _codes([WORLD_ISO]), "M", [flow for flow in flows if flow[0] in group and flow[1] == WORLD_ISO])
+                  for group in _groups(reporters, PREVIEW_CAP // CHAPTERS - 1)]
     return [
         Request(
             source=NAME,
@@ -70,12 +71,17 @@ def requests_for(config: Config) -> list[Request]:
                 "motCode": 0,
             },
             context={"cap": FULL_CAP if settings.key else PREVIEW_CAP, "preview": not settings.key,
-                     "availability": availability, "reporters": _codes(reporters),
-                     **({"wanted": [list(flow) for flow in wanted]} if wanted else {})},
+                     "availability": availability, "reporters": _codes(reporters), "wanted": [list(flow) for flow in wanted]},
         )
         for reporter, partner, flow_codes, wanted in asked
         for year in years
     ]
+
+
+def _groups(items: list, size: int) -> list[list]:
+    """`items` in runs of `size` (at least one), in order."""
+    size = max(1, size)
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def _codes(countries: list[str]) -> str:
