@@ -395,12 +395,12 @@ def for_pairs(pairs) -> tuple[pd.DataFrame, pd.DataFrame]:
     tables = {"events": [], "claims": []}
     first_file: dict[tuple[str, str], Path] = {}
     for pair in pairs:
-        for kind, read in (("events", events), ("claims", claims)):
+        for kind, read, key in (("events", events, "event_id"), ("claims", claims, "claim_id")):
             path = getattr(pair, kind)
             if path is None:
                 continue
             table = read(path).assign(pair=pair.code)
-            for ident in table.iloc[:, 0]:
+            for ident in table[key]:
                 earlier = first_file.setdefault((kind, ident), path)
                 if earlier != path:
                     raise SeedError(f"{path}: id '{ident}' is already used in {earlier}; ids are unique across pairs")

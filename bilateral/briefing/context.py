@@ -292,7 +292,7 @@ def _trade(connection, pair: list[str]) -> tuple[list[dict], str]:
 
 def _trade_absence(freshness: list[dict], pair: list[str]) -> str:
     """Why the trade table is empty: IMTS answered but holds nothing for the pair, or it never loaded."""
-    if any(row["source"] == "imf_trade" and row["state"] == "no data" and row["fetched_at"] != _("never") for row in freshness):
+    if any(row["source"] == "imf_trade" and row["state"] == "no data" and row["was_fetched"] for row in freshness):
         a, b = (wording.country_name(code) for code in pair)
         return _("IMF IMTS holds no goods trade between {a} and {b}, as either side reports it.", a=a, b=b)
     return _("No bilateral trade data yet: IMF IMTS has not been loaded.")
@@ -553,6 +553,7 @@ def source_freshness(connection, config: Config, as_of: dt.datetime) -> list[dic
             "publisher_updated": f"{row['publisher_updated']:%Y-%m-%d}" if row.get("publisher_updated") else None,
             "publisher_updated_text": f"{row['publisher_updated']:%Y-%m-%d}" if row.get("publisher_updated") else _("unknown"),
             "fetched_at": f"{row['fetched_at']:%Y-%m-%d %H:%M} UTC" if row.get("fetched_at") else _("never"),
+            "was_fetched": bool(row.get("fetched_at")),
             "last_error": row.get("last_error") or "",
             "api": api,
             "endpoint": f"{source.base_url}{_(path)}",
