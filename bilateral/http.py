@@ -9,6 +9,7 @@ so they are retried here, within the same bounded budget.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import random
@@ -42,6 +43,11 @@ class Response:
     body: bytes
     content_type: str
     fetched_at: dt.datetime
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """The body's digest, asked by the check and by the landing: computed once."""
+        return hashlib.sha256(self.body).hexdigest()
 
 
 class _Retry(Retry):
@@ -95,7 +101,7 @@ class HttpClient:
         for attempt in range(1, attempts + 1):
             try:
                 response = self._get_once(url, params)
-                if check is not None and hashlib.sha256(response.body).hexdigest() not in self.known_good:
+                if check is not None and response.sha256 not in self.known_good:
                     check(response.body)
                 return response
             except (BrokenBody, requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as error:

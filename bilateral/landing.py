@@ -32,7 +32,7 @@ def land(home: Path, source: str, response: Response, known: dict[str, str]) -> 
 
     A file `bilateral doctor` found damaged has been moved aside, so it is written again here.
     """
-    digest = hashlib.sha256(response.body).hexdigest()
+    digest = response.sha256
     relative = Path("raw") / source / digest[:2] / digest
     target = home / relative
     if not target.exists():

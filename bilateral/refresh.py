@@ -22,7 +22,7 @@ from bilateral.config import Config
 from bilateral.errors import BilateralError, SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
 from bilateral.landing import land
-from bilateral.sources import Parsed, Request, check_json, labels_frame, observations_frame, registry
+from bilateral.sources import Page, Parsed, Request, check_json, labels_frame, observations_frame, registry
 from bilateral.warehouse import Curated, SourceOutcome
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
                 if request.kind == "data":
                     raise
                 taken.warnings.append(_one_line(f"{_named(source, error)} ({BEST_EFFORT[request.kind]})"))
+        taken.read_landed(module)
         _refuse_conflicts(source, taken.answers)
     except BilateralError as error:
         message = _one_line(_named(source, error))
@@ -137,6 +138,7 @@ class _Taken:
     unchanged: list[str] = field(default_factory=list)
     reread: bool = False  # a changed metadata answer (a new edition) re-reads every data answer
     probes: dict[str, bytes] = field(default_factory=dict)  # probe -> its answer: one probe may serve many series
+    landed: list[tuple[Page, dict]] = field(default_factory=list)  # data pages read together once all have landed
 
     def land(self, config: Config, source: str, response: Response, known: dict[str, str]):
         landed = land(config.home, source, response, known)
@@ -147,11 +149,30 @@ class _Taken:
     def answer(self, config: Config, module: ModuleType, request: Request, response: Response, known: dict[str, str]) -> None:
         landed, fetch = self.land(config, module.NAME, response, known)
         if request.kind == "metadata" or self.reread or not landed.is_unchanged:
+            if request.kind == "data" and hasattr(module, "parse_landed"):
+                self.landed.append((Page(request, response, config.home / landed.path), fetch))
+                return
             answer = _parsed(module, request, response, self.facts)
-            fetch.update(published=answer.published, problem=_one_line("; ".join(answer.problems)) or None)
-            self.facts.update(answer.facts)
+            self.take(answer, response.url, fetch)
             self.reread |= request.kind == "metadata" and not landed.is_unchanged
-            self.answers.append((response.url, answer))
+
+    def read_landed(self, module: ModuleType) -> None:
+        """The data pages of a source that reads its pages together, read once the last has landed.
+
+        One reading of all pages costs 0.5 s at 400 pages where one per series cost 0.8 s; the price
+        is that a page of the wrong shape is found after the source's last answer, not at once.
+        """
+        if not self.landed:
+            return
+        answers = _parsed_pages(module, [page for page, _ in self.landed], self.facts)
+        for (page, fetch), answer in zip(self.landed, answers):
+            self.take(answer, page.response.url, fetch)
+        self.landed.clear()
+
+    def take(self, answer: Parsed, url: str, fetch: dict) -> None:
+        fetch.update(published=answer.published, problem=_one_line("; ".join(answer.problems)) or None)
+        self.facts.update(answer.facts)
+        self.answers.append((url, answer))
 
 
 def _unchanged(config: Config, module: ModuleType, client: HttpClient, request: Request,
@@ -216,6 +237,15 @@ def _parsed(module: ModuleType, request: Request, response: Response, facts: dic
         return module.parse(request, response.body, response.url, response.fetched_at, facts)
     except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
         raise SchemaDriftError(f"{module.NAME}: {response.url}: unexpected shape ({type(error).__name__}: {error})") from None
+
+
+def _parsed_pages(module: ModuleType, pages: list[Page], facts: dict) -> list[Parsed]:
+    """The module's reading of pages together; a page it leaves (None) is read alone, by `_parsed`."""
+    try:
+        together = module.parse_landed(pages, facts)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+        raise SchemaDriftError(f"{module.NAME}: {pages[0].response.url}: unexpected shape ({type(error).__name__}: {error})") from None
+    return [answer or _parsed(module, page.request, page.response, facts) for page, answer in zip(pages, together)]
 
 
 def _refuse_conflicts(source: str, parsed: list[tuple[str, Parsed]]) -> None:

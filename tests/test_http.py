@@ -4,7 +4,7 @@ import pytest
 
 from bilateral.config import HttpConfig
 from bilateral.errors import FetchError, SourceError
-from bilateral.http import USER_AGENT, HttpClient
+from bilateral.http import USER_AGENT, BrokenBody, HttpClient
 from bilateral.sources import check_json
 
 FAST = HttpConfig(connect_timeout_s=2, read_timeout_s=2, retries=3, backoff_s=0.01, retry_after_max_s=1)
@@ -94,13 +94,14 @@ def test_user_agent_names_the_project(fake, client):
     assert USER_AGENT.startswith("bilateral/")
 
 
-def test_the_parse_takes_the_document_the_check_decoded_and_only_for_that_body():
-    from bilateral.sources import check_json, decode_json
-
-    body = b'\xef\xbb\xbf[{"page": 1}, [{"value": 2.5}]]'
-    check_json(body)
-    first = decode_json("worldbank", "http://x", body)
-    assert first == [{"page": 1}, [{"value": 2.5}]]
-    assert decode_json("worldbank", "http://x", body) is not first  # given up when taken: read again after
-    check_json(b"[1]")
-    assert decode_json("worldbank", "http://x", b"[2]") == [2]  # another body is never answered from the check
+@pytest.mark.parametrize(("body", "cause"), [
+    (b'[{"page": 1}, [{"value": 2.5}', "truncated"),
+    (b'[{"page": 1}, [{"value": 2.5,}]]', "trailing comma"),
+    (b'[{"page": 1}, [{"value": NaN}]]', "invalid character"),
+    (b'[{"page": 1}] [2]', "trailing characters"),
+])
+def test_the_check_reads_the_syntax_of_the_whole_body(body, cause):
+    """The check builds no values, yet a body broken anywhere, not only at its end, is asked for again."""
+    with pytest.raises(BrokenBody, match=cause):
+        check_json(body)
+    check_json(b'\xef\xbb\xbf [{"page": 1}, [{"value": 2.5}]] \n')  # a byte-order mark and spaces are no damage

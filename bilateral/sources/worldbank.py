@@ -9,14 +9,17 @@ import math
 import re
 from collections.abc import Iterator
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from bilateral import queries
 from bilateral.config import Config, SourceConfig
 from bilateral.errors import SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
 from bilateral.sources import (
     OBSERVATION_COLUMNS,
+    Page,
     Parsed,
     Request,
     bounded,
@@ -33,6 +36,7 @@ NAME = "worldbank"
 DATASET = "WDI"
 _DECODER = json.JSONDecoder()
 _ARRAY_START = re.compile(r"\s*\[\s*")
+ENVELOPE_BYTES = 4096  # more than any envelope; a longer one (an error's message) is read from the whole body
 
 
 def headers(settings: SourceConfig) -> dict[str, str]:
@@ -105,21 +109,89 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, fact
         return parsed(labels=[_label(row, url) for row in rows])
     # per response, not per row; a stamp that is no date is dropped, its values still load
     stamp, problem = publisher_date(envelope.get("lastupdated"), NAME, url, "lastupdated", fetched_at)
-    lastupdated = stamp.isoformat() if stamp else None
     details = {"published": stamp, "problems": [problem] if problem else []}
     try:
-        return Parsed(_observation_columns(rows, lastupdated), labels_frame([]), **details)
+        return Parsed(_observation_columns(rows, _iso(stamp)), labels_frame([]), **details)
     except (KeyError, TypeError, ValueError):  # a row the column reading cannot take: let the row reading name it
-        observations = [obs for obs in (_observation(row, url, lastupdated) for row in rows) if obs]
+        observations = [obs for obs in (_observation(row, url, _iso(stamp)) for row in rows) if obs]
         return parsed(observations=observations, **details)
 
 
-def _front_envelope(response: Response) -> dict:
-    """The envelope alone, decoded from the front of the body; `parse` decodes the rows, once.
+def parse_landed(pages: list[Page], facts: dict) -> list[Parsed | None]:
+    """What `parse` gives for each page, read together: DuckDB reads the landed files in one pass and
+    no Python object is built per value (a 400-page refresh read in a third of the time).
 
-    The client's check has already decoded the whole body, so the body is whole JSON.
+    A page with no rows, or with a row of any other shape than the plain one, is left (None) for
+    `parse`, which takes the same rows or names what is wrong with them.
     """
-    text = response.body.decode("utf-8-sig")
+    files = {file: number for number, file in enumerate(dict.fromkeys(str(page.path) for page in pages))}  # identical bytes land once
+    rows = _landed_rows(list(files))
+    if rows is None:
+        return [None] * len(pages)
+    irregular = set(rows.file[~rows.is_plain]) | (set(range(len(files))) - set(rows.file))
+    details = {files[str(page.path)]: _details(page.response) for page in pages}
+    values = rows[~rows.is_null]
+    observations = _observations(values, np.array([_iso(details[file]["published"]) for file in range(len(files))], dtype=object))
+    bounds = np.searchsorted(values.file.to_numpy(), np.arange(len(files) + 1))
+    no_labels = labels_frame([])
+    read = []
+    for page in pages:
+        file = files[str(page.path)]
+        # a view of the rows, not a copy: the refresh concatenates the pages next
+        read.append(None if file in irregular else Parsed(observations.iloc[bounds[file]: bounds[file + 1]], no_labels, **details[file]))
+    return read
+
+
+def _landed_rows(files: list[str]) -> pd.DataFrame | None:
+    """Every row of the files, `file` numbered from 0 in the order given; None when DuckDB cannot read one."""
+    try:
+        with duckdb.connect() as connection:
+            rows = connection.sql(queries.text("worldbank_pages"), params={"files": files}).to_arrow_table().to_pandas()
+    except duckdb.Error:
+        return None
+    rows["file"] -= 1  # list_position counts from 1
+    return rows
+
+
+def _details(response: Response) -> dict:
+    """The page's publisher stamp, as `parse` reads it."""
+    envelope = _front_envelope(response)
+    stamp, problem = publisher_date(envelope.get("lastupdated"), NAME, response.url, "lastupdated", response.fetched_at)
+    return {"published": stamp, "problems": [problem] if problem else []}
+
+
+def _observations(values: pd.DataFrame, stamps: np.ndarray) -> pd.DataFrame:
+    """The observation shape of the plain rows the query read; `stamps` is each file's `lastupdated`."""
+    names = values.indicator_name
+    return pd.DataFrame(
+        {
+            "source": NAME,
+            "dataset": DATASET,
+            "indicator": values.indicator,
+            "ref_area": values.ref_area,
+            "counterpart_area": "",
+            "period": values.period,
+            "value": values.value,
+            "unit": values.unit.where(values.unit != "", names.map({name: unit_of(name) for name in names.unique()})),
+            "obs_status": values.obs_status,
+            "is_forecast": False,
+            "source_updated": stamps[values.file.to_numpy()],
+        },
+        columns=OBSERVATION_COLUMNS,
+    ).reset_index(drop=True)
+
+
+def _iso(stamp: dt.date | None) -> str | None:
+    return stamp.isoformat() if stamp else None
+
+
+def _front_envelope(response: Response) -> dict:
+    """The envelope alone, decoded from the front of the body; the rows are decoded once, by the parse.
+
+    The client's check has already found the body to be whole JSON. The envelope is a few hundred
+    bytes: decoding the whole body to text for it took longer than reading the rows.
+    """
+    text = response.body[:ENVELOPE_BYTES].decode("utf-8-sig", errors="ignore")
     start = _ARRAY_START.match(text)
     try:
         head = _DECODER.raw_decode(text, start.end())[0] if start else None
