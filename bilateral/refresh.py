@@ -103,7 +103,8 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
                     raise
                 taken.warnings.append(_one_line(f"{_named(source, error)} ({BEST_EFFORT[request.kind]})"))
         taken.read_landed(module)
-        _refuse_conflicts(source, taken.answers)
+        observations = _concat([item.observations for _, item in taken.answers], observations_frame([]))
+        _refuse_conflicts(source, observations, [(url, len(item.observations)) for url, item in taken.answers])
     except BilateralError as error:
         message = _one_line(_named(source, error))
         for row in taken.fetches:
@@ -111,7 +112,6 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
         return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(taken.fetches), error=message)
     finally:
         client.close()
-    observations = _concat([item.observations for _, item in taken.answers], observations_frame([]))
     log.info("%s: %d answers (%d unchanged), %d series unchanged since their stamp, %d values read in %.1f s", source,
              len(taken.fetches), sum(row["is_unchanged"] for row in taken.fetches), len(taken.unchanged),
              len(observations), time.monotonic() - started)
@@ -248,24 +248,21 @@ def _parsed_pages(module: ModuleType, pages: list[Page], facts: dict) -> list[Pa
     return [answer or _parsed(module, page.request, page.response, facts) for page, answer in zip(pages, together)]
 
 
-def _refuse_conflicts(source: str, parsed: list[tuple[str, Parsed]]) -> None:
+def _refuse_conflicts(source: str, observations: pd.DataFrame, answers: list[tuple[str, int]]) -> None:
     """Raise when one observation comes with two different values: the load would have to guess which is right.
 
-    The same row twice with the same value (a repeated page) is harmless and loads once.
+    `observations` are the rows of `answers` (URL, rows), in order. The same row twice with the
+    same value (a repeated page) is harmless and loads once.
     """
-    kept = [(url, item.observations) for url, item in parsed if not item.observations.empty]
-    if not kept:
-        return
     key = list(warehouse.OBSERVATION_KEY)
-    stacked = pd.concat([frame for _, frame in kept], ignore_index=True)
-    if not stacked.duplicated(key).any():  # the usual case, and the cheap test (0.1 s for 400k rows)
+    if observations.empty or not observations.duplicated(key).any():  # the usual case, and the cheap test (0.1 s for 400k rows)
         return
-    distinct = stacked.drop_duplicates(key + ["value"])
+    distinct = observations.drop_duplicates(key + ["value"])
     clashing = distinct[distinct.duplicated(key, keep=False)]
     if clashing.empty:
         return
     # which answer sent each row, only now: an assign() per page costs ~4 ms and a copy (1.8 s, +0.5 GB for 421 pages)
-    urls = np.repeat([url for url, _ in kept], [len(frame) for _, frame in kept])
+    urls = np.repeat([url for url, _ in answers], [rows for _, rows in answers])
     clashing = clashing.assign(url=urls[clashing.index])
     first, second = clashing.sort_values(key, kind="stable").head(2).itertuples()
     where = f"{first.url} and {second.url}" if first.url != second.url else first.url
@@ -315,8 +312,7 @@ def run_once(config: Config, full: bool = False) -> RunSummary:
 
 def collect_all(config: Config, full: bool = False) -> list[SourceOutcome]:
     """Every enabled source collected side by side (the caller holds the writer lock)."""
-    known = warehouse.known_fetches(config.snapshot_path)
-    series = None if full else warehouse.series_state(config.snapshot_path)
+    known, series = warehouse.last_fetches(config.snapshot_path, full)
     planned = plan(config)
     with ThreadPoolExecutor(max_workers=max(len(planned), 1), thread_name_prefix="collect") as pool:
         futures = [pool.submit(collect, config, source, requests, known, series) for source, requests in planned.items()]

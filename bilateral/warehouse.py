@@ -215,17 +215,24 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
     connection.execute("commit")
 
 
-def known_fetches(path: Path) -> dict[str, str]:
-    """sha256 of the last good fetch of each URL, from the published snapshot; none when it cannot be read."""
+def last_fetches(path: Path, full: bool = False) -> tuple[dict[str, str], dict[str, tuple[str, dt.datetime]] | None]:
+    """What a refresh needs of the runs before it, in one read of the published snapshot.
+
+    The sha256 of each URL's last good fetch (the same bytes need no new reading), and per series the
+    change stamp of its last full fetch and when that was (None with `full`: every series is fetched in
+    full). A snapshot that cannot be read gives neither: every answer is then read as new and every
+    series fetched in full, as a damaged snapshot must not stop the refresh that replaces it.
+    """
     if not path.exists():
-        return {}
+        return {}, None if full else {}
     try:
         with contextlib.closing(reader(path)) as connection:
-            return dict(connection.execute(queries.text("known_fetches")).fetchall())
+            known = dict(connection.execute(queries.text("known_fetches")).fetchall())
+            rows = [] if full else connection.execute(queries.text("series_state")).fetchall()
     except (WarehouseError, duckdb.Error) as error:
-        # a damaged snapshot must not stop the refresh that replaces it: every answer is then read as new
         log.warning("%s: cannot be read (%s); reading every answer as new", path, str(error).splitlines()[0])
-        return {}
+        return {}, None if full else {}
+    return known, None if full else {series: (stamp, at) for series, stamp, at in rows}
 
 
 def ever_loaded(path: Path) -> bool:
@@ -234,17 +241,6 @@ def ever_loaded(path: Path) -> bool:
         return False
     with contextlib.closing(reader(path)) as connection:
         return bool(connection.execute(queries.text("ever_loaded")).fetchone()[0])
-
-
-def series_state(path: Path) -> dict[str, tuple[str, dt.datetime]]:
-    """Per series, the change stamp of its last full fetch and when that was; none when unreadable."""
-    if not path.exists():
-        return {}
-    try:
-        with contextlib.closing(reader(path)) as connection:
-            return {series: (stamp, at) for series, stamp, at in connection.execute(queries.text("series_state")).fetchall()}
-    except (WarehouseError, duckdb.Error):
-        return {}  # as for known fetches: every series is then fetched in full
 
 
 def revisions_of_run(path: Path, run_id: str) -> list[dict]:
@@ -320,14 +316,6 @@ def _merge_observations(connection, run_id: str, loaded_at: dt.datetime, observa
     joined = " and ".join(f"c.{column} = i.{column}" for column in OBSERVATION_KEY)
     connection.execute(
         f"""
-        create or replace temp table incoming as
-        select * from incoming_frame
-        qualify row_number() over (partition by {key} order by value) = 1
-        """
-    )
-    connection.unregister("incoming_frame")
-    connection.execute(
-        f"""
         create or replace temp table incoming_compared as
         select
             i.*,
@@ -335,11 +323,15 @@ def _merge_observations(connection, run_id: str, loaded_at: dt.datetime, observa
             c.value is not null
                 and (c.value is distinct from i.value or c.unit is distinct from i.unit
                      or c.is_forecast is distinct from i.is_forecast) as is_revised
-        from incoming as i
+        from (
+            select * from incoming_frame
+            qualify row_number() over (partition by {key} order by value) = 1
+        ) as i
         left join core.observations as c
             on {joined} and c.valid_to is null
         """
     )
+    connection.unregister("incoming_frame")
     new, revised, unchanged = connection.execute(
         "select count(*) filter (is_new), count(*) filter (is_revised), count(*) filter (not is_new and not is_revised)"
         " from incoming_compared"
@@ -369,7 +361,7 @@ def _merge_observations(connection, run_id: str, loaded_at: dt.datetime, observa
         f" select {columns}, ?, null, ? from incoming_compared where is_new or is_revised",
         [loaded_at, run_id],
     )
-    connection.execute("drop table incoming; drop table incoming_compared")
+    connection.execute("drop table incoming_compared")
     return LoadCounts(new=new, revised=revised, unchanged=unchanged)
 
 

@@ -41,8 +41,7 @@ def refresh_flow(config_path: str | None = None, full: bool = False) -> RunSumma
     run_id = refresh.new_run_id(started_at)
     with writer_slot(), warehouse.exclusive(config.home, "refresh"):
         verdicts_before = alerts.verdicts(config)
-        known = warehouse.known_fetches(config.snapshot_path)
-        series = None if full else warehouse.series_state(config.snapshot_path)
+        known, series = warehouse.last_fetches(config.snapshot_path, full)
         futures = [
             collect_source.submit(config, source, requests, known, series) for source, requests in refresh.plan(config).items()
         ]

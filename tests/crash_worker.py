@@ -92,7 +92,7 @@ def main(settings: str) -> int:
     started = dt.datetime.now(dt.timezone.utc)
     with warehouse.exclusive(config.home, "refresh"):
         reached("locked")
-        known = warehouse.known_fetches(config.snapshot_path)
+        known, _ = warehouse.last_fetches(config.snapshot_path)
         outcomes = []
         for source, requests in refresh.plan(config).items():
             reached(f"collecting {source}")

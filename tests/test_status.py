@@ -22,7 +22,7 @@ def test_status_shows_the_failed_source_its_reason_and_the_others_fresh(settings
     assert lines["worldbank"].split()[1] == "current"
     assert "publisher updated 2026-07-01" in lines["worldbank"]  # the World Bank's own lastupdated in the recordings
     assert "partial" in done.stdout
-    assert not warehouse.known_fetches(config.snapshot_path).keys() & {
+    assert not warehouse.last_fetches(config.snapshot_path)[0].keys() & {
         row.url for outcome in summary.outcomes if outcome.source == "imf_trade" for row in outcome.fetches.itertuples()}
 
 
