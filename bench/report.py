@@ -21,6 +21,11 @@ def _median(key: str) -> Callable[[dict], float | None]:
     return lambda report: (report.get(key) or {}).get("median")
 
 
+def _largest(key: str) -> Callable[[dict], float | None]:
+    """`key` of the largest synthetic size."""
+    return lambda report: ((report.get("scale") or [{}])[-1]).get(key)
+
+
 def _cli_start(report: dict) -> float | None:
     medians = [(report["cli_start_s"].get(command) or {}).get("median") for command in ("help", "sql")]
     found = [median for median in medians if median is not None]
@@ -32,6 +37,10 @@ TARGETS = (
            lambda r: r.get("warm_cold_ratio"), lambda v, r: v <= 0.10 and r.get("warm_rows_written") == 0),
     Target("cold_floor", "cold refresh within 2x of the floor (recorded pair, no Prefect server start)",
            lambda r: r.get("cold_floor_ratio"), lambda v, r: v <= 2.0),
+    Target("warm_cold_large", "warm/cold <= 0.10 with 0 rows written at the larger size",
+           _largest("warm_cold_ratio"), lambda v, r: v <= 0.10 and _largest("warm_rows_written")(r) == 0),
+    Target("cold_floor_large", "cold refresh within 1.5x of the floor at the larger size",
+           _largest("cold_floor_ratio"), lambda v, r: v <= 1.5),
     Target("naive", ">= 3x faster than the naive script at the larger size",
            lambda r: r.get("naive_ratio"), lambda v, r: v >= 3.0),
     Target("rows_per_s", ">= 300,000 rows/s loaded at the larger size",

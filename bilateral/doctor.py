@@ -5,7 +5,7 @@
   recorded, no version closed before it opened;
 - the published snapshot against the writer's file: the same last run.
 A damaged raw file is moved aside (`.<sha256>.damaged`), so the next refresh lands it again
-(bilateral.landing.land writes what is missing); the refresh itself never re-reads what it stored.
+(bilateral.landing writes what is missing); a refresh reads back only what it landed itself.
 """
 
 from __future__ import annotations

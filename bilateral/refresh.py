@@ -21,7 +21,7 @@ from bilateral import curated, warehouse
 from bilateral.config import Config
 from bilateral.errors import BilateralError, SchemaDriftError, SourceError
 from bilateral.http import HttpClient, Response
-from bilateral.landing import land
+from bilateral.landing import Landing
 from bilateral.sources import Page, Parsed, Request, check_json, labels_frame, observations_frame, registry
 from bilateral.warehouse import Curated, SourceOutcome
 
@@ -88,7 +88,7 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
     settings = config.sources[source]
     client = HttpClient(config.http, settings.min_interval_s, module.headers(settings), known_good=known.values())
     started = time.monotonic()
-    taken = _Taken()
+    taken = _Taken(Landing(config.home, source))
     try:
         for request in requests:
             if request.kind == "labels" and series is not None and not taken.stamps and taken.unchanged:
@@ -112,6 +112,7 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
         return SourceOutcome(source, observations_frame([]), labels_frame([]), _fetches_frame(taken.fetches), error=message)
     finally:
         client.close()
+        taken.landing.close()  # every answer on disk before the load may name it
     log.info("%s: %d answers (%d unchanged), %d series unchanged since their stamp, %d values read in %.1f s", source,
              len(taken.fetches), sum(row["is_unchanged"] for row in taken.fetches), len(taken.unchanged),
              len(observations), time.monotonic() - started)
@@ -130,6 +131,7 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
 class _Taken:
     """What one source's requests brought in so far."""
 
+    landing: Landing
     fetches: list[dict] = field(default_factory=list)
     answers: list[tuple[str, Parsed]] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
@@ -140,14 +142,14 @@ class _Taken:
     probes: dict[str, bytes] = field(default_factory=dict)  # probe -> its answer: one probe may serve many series
     landed: list[tuple[Page, dict]] = field(default_factory=list)  # data pages read together once all have landed
 
-    def land(self, config: Config, source: str, response: Response, known: dict[str, str]):
-        landed = land(config.home, source, response, known)
-        fetch = _fetch_row(source, response, landed)
+    def land(self, response: Response, known: dict[str, str]):
+        landed = self.landing.land(response, known)
+        fetch = _fetch_row(self.landing.source, response, landed)
         self.fetches.append(fetch)
         return landed, fetch
 
     def answer(self, config: Config, module: ModuleType, request: Request, response: Response, known: dict[str, str]) -> None:
-        landed, fetch = self.land(config, module.NAME, response, known)
+        landed, fetch = self.land(response, known)
         if request.kind == "metadata" or self.reread or not landed.is_unchanged:
             if request.kind == "data" and hasattr(module, "parse_landed"):
                 self.landed.append((Page(request, response, config.home / landed.path), fetch))
@@ -164,6 +166,7 @@ class _Taken:
         """
         if not self.landed:
             return
+        self.landing.wait()
         answers = _parsed_pages(module, [page for page, _ in self.landed], self.facts)
         for (page, fetch), answer in zip(self.landed, answers):
             self.take(answer, page.response.url, fetch)
@@ -187,7 +190,7 @@ def _unchanged(config: Config, module: ModuleType, client: HttpClient, request: 
         body = taken.probes[probe.series]
     elif probe is not None:
         response = client.get(probe.url, params=probe.params, check=check_json)
-        taken.land(config, module.NAME, response, {})
+        taken.land(response, {})
         body = taken.probes[probe.series] = response.body
     try:
         stamp = module.stamp_of(request, body, taken.facts)

@@ -128,9 +128,10 @@ def parse_landed(pages: list[Page], facts: dict) -> list[Parsed | None]:
     rows = _landed_rows(list(files))
     if rows is None:
         return [None] * len(pages)
+    # a page with no value here (no rows, or only nulls) is left to `parse` too: it is cheap, and says which
     irregular = set(rows.file[~rows.is_plain]) | (set(range(len(files))) - set(rows.file))
     details = {files[str(page.path)]: _details(page.response) for page in pages}
-    values = rows[~rows.is_null]
+    values = rows if not irregular else rows[~rows.file.isin(irregular)]  # no copy in the usual case
     observations = _observations(values, np.array([_iso(details[file]["published"]) for file in range(len(files))], dtype=object))
     bounds = np.searchsorted(values.file.to_numpy(), np.arange(len(files) + 1))
     no_labels = labels_frame([])
