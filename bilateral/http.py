@@ -112,10 +112,14 @@ class HttpClient:
         raise AssertionError("unreachable: the loop returns or raises")
 
     def _get_once(self, url: str, params: dict | None) -> Response:
-        self._wait_turn()
+        # prepared before the wait, so the request leaves as the wait ends: under load, requests' own
+        # preparation took long enough that a host saw two requests closer than the interval
+        prepared = self.session.prepare_request(requests.Request("GET", url, params=params))
+        sending = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
         timeout = (self.settings.connect_timeout_s, self.settings.read_timeout_s)
+        self._wait_turn()
         try:
-            reply = self.session.get(url, params=params, timeout=timeout)
+            reply = self.session.send(prepared, timeout=timeout, allow_redirects=True, **sending)
         except requests.exceptions.RetryError as error:
             raise FetchError(f"{_shown(url, params)}: gave up after {self.settings.retries} retries: {_cause(error)}") from None
         except requests.exceptions.ChunkedEncodingError:
