@@ -39,12 +39,12 @@ class Row:
 
 
 class _Checker:
-    def __init__(self, path: Path, row: Row):
-        self.path, self.row = path, row
+    def __init__(self, path: Path, row: Row, name: str | None = None):
+        self.path, self.row, self.name = path, row, name  # name: what the errors call the row, else its id
 
     def fail(self, field: str, message: str) -> SeedError:
         line = self.row.field_lines.get(field.split(".")[0], self.row.line)
-        ident = self.row.value.get("id", "?") if isinstance(self.row.value, dict) else "?"
+        ident = self.name or (self.row.value.get("id", "?") if isinstance(self.row.value, dict) else "?")
         return SeedError(f"{self.path}:{line}: {ident}: field '{field}' {message}")
 
     def text(self, field: str, required: bool = True) -> str | None:
@@ -86,12 +86,12 @@ def _shown(value) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
-def read_rows(path: Path, top_key: str) -> list[Row]:
-    """The items under `top_key`, each with its line numbers (YAML nodes know where they start)."""
+def _loaded(path: Path):
+    """The file's node tree (for line numbers) and its data; a file that is not YAML is one SeedError."""
     try:
         if path.stat().st_size > MAX_BYTES:
             raise SeedError(f"{path}: {path.stat().st_size:,} bytes; a curated file may hold at most {MAX_BYTES:,}")
-        root, document = _parsed(path.read_text(encoding="utf-8"), path)
+        return _parsed(path.read_text(encoding="utf-8"), path)
     except FileNotFoundError:
         raise SeedError(f"{path}: file not found") from None
     except yaml.YAMLError as error:
@@ -100,6 +100,11 @@ def read_rows(path: Path, top_key: str) -> list[Row]:
         raise SeedError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise SeedError(f"{path}: cannot read: {error}") from None
+
+
+def read_rows(path: Path, top_key: str, loaded=None) -> list[Row]:
+    """The items under `top_key`, each with its line numbers (YAML nodes know where they start)."""
+    root, document = loaded or _loaded(path)
     if not isinstance(document, dict) or not isinstance(document.get(top_key), list):
         raise SeedError(f"{path}:1: expected a top-level key '{top_key}' holding a list")
     sequence = next(value for key, value in root.value if key.value == top_key)
@@ -163,10 +168,10 @@ def _date(check: _Checker, value, precision: str, field: str) -> dt.date:
         raise check.fail(field, f"is not a real date: {_shown(value)}") from None
 
 
-def _checked_rows(path: Path, top_key: str):
+def _checked_rows(path: Path, top_key: str, loaded=None):
     """Each row with its checker and its id, already checked for form and uniqueness."""
     seen: dict[str, int] = {}
-    for row in read_rows(path, top_key):
+    for row in read_rows(path, top_key, loaded):
         yield row, _Checker(path, row), _unique_id(path, row, seen)
 
 
@@ -237,8 +242,10 @@ def _sources(check: _Checker, sources) -> list[dict]:
 def claims(path: Path | None = None) -> pd.DataFrame:
     """Every claim, checked; one SeedError for the first bad row."""
     path = path or data_dir() / "claims.yaml"
+    loaded = _loaded(path)
+    document = _claims_document(path, loaded)
     records = []
-    for row, check, ident in _checked_rows(path, "claims"):
+    for row, check, ident in _checked_rows(path, "claims", loaded):
         period = check.text("period")
         if not re.fullmatch(r"\d{4}(-\d{4})?", period):
             raise check.fail("period", f"must be a year YYYY or a range YYYY-YYYY, found {_shown(period)}")
@@ -259,9 +266,44 @@ def claims(path: Path | None = None) -> pd.DataFrame:
                 **_duration(check, row.value.get("metric"), check.text("unit")),
                 **_trade_partner(check, row.value.get("metric")),
                 "translations": _translations(check, row, ("text", "section", "needs")),
+                **document,
             }
         )
     return pd.DataFrame(records)
+
+
+DOCUMENT_FIELDS = ("title", "author", "publisher", "published", "url")
+
+
+def _claims_document(path: Path, loaded) -> dict:
+    """The document the claims come from (`document:` beside `claims:`), as the columns every claim carries.
+
+    Without it the briefing speaks of the curated claims; with it, it names the document.
+    """
+    root, content = loaded
+    found = {f"document_{field}": None for field in DOCUMENT_FIELDS}
+    if not isinstance(content, dict) or content.get("document") is None:
+        return found
+    key, node = next((key, value) for key, value in root.value if key.value == "document")
+    value = content["document"]
+    lines = {field.value: field.start_mark.line + 1 for field, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
+    check = _Checker(path, Row(value if isinstance(value, dict) else {}, key.start_mark.line + 1, lines), name="document")
+    if not isinstance(value, dict):
+        raise check.fail("document", f"must be a mapping of {', '.join(DOCUMENT_FIELDS)}")
+    unknown = sorted(set(value) - set(DOCUMENT_FIELDS))
+    if unknown:
+        raise check.fail(unknown[0], f"is not a field of the document; allowed: {', '.join(DOCUMENT_FIELDS)}")
+    found.update(document_title=check.text("title"), document_author=check.text("author", required=False),
+                 document_publisher=check.text("publisher", required=False))
+    published = value.get("published")
+    if published is not None:  # YAML reads an unquoted 2023-07-09 as a date already
+        found["document_published"] = _date(check, published.isoformat() if isinstance(published, dt.date) else published,
+                                            "day", "published")
+    url = check.text("url", required=False)
+    if url is not None and not re.fullmatch(r"https://\S+", url):
+        raise check.fail("url", f"must be an https:// link, found {_shown(url)}")
+    found["document_url"] = url
+    return found
 
 
 def _tolerance(check: _Checker, tolerance) -> tuple[str, float]:

@@ -1,5 +1,6 @@
 """The PDF briefing: figures as the marts hold them, escaped strings, --as-of, what changed, a locked-down fetcher."""
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -11,7 +12,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from bilateral import refresh, warehouse
 from bilateral.briefing import fetcher as fetcher_module
-from bilateral.briefing import produce, render
+from bilateral.briefing import findings, produce, render
 from bilateral.config import load_config
 from bilateral.errors import UsageError
 from bilateral.periods import as_of_day, parse_period
@@ -55,6 +56,22 @@ def test_briefing_prints_the_marts_figures_in_order_and_a_rerender_repeats_it(co
         rows = connection.execute("select period, path, sha256, pages from meta.briefings").fetchall()
     assert rows == [("2026-11", "briefings/2026-11_rus-mex.pdf", again.sha256, again.pages)]
     assert 'href="2026-11_rus-mex.pdf"' in (config.briefings_dir / "index.html").read_text()
+
+
+def test_the_claims_chapter_names_the_article_it_checks_or_says_the_claims_are_curated(config):
+    refresh.run_once(config)
+    briefing = produce.build(config, "2026-11", produce.as_of_moment(config, None))
+    article = "Mexico: Russia’s Valuable Friend In Latin America – Analysis"
+    web = render.html(briefing, web=True)
+    assert f"Each quantitative claim of “{article}” (Matija Šerić, Eurasia Review, 9 July 2023) against the data:" in web
+    assert any(f"checkable figures in “{article}”, " in sentence for sentence in briefing.findings)
+
+    unnamed = dataclasses.replace(briefing, claims_document=None)  # a claims file without `document:`
+    unnamed.findings = findings.sentences(unnamed)
+    text = " ".join(re.sub(r"<[^>]+>", " ", render.html(unnamed)).split())
+    assert "Each curated quantitative claim against the data:" in text
+    assert "Claims checked" in text and "The article's figures" not in text and article not in text
+    assert any("checkable curated figures, " in sentence for sentence in unnamed.findings)
 
 
 def test_hostile_text_from_a_server_prints_as_text(config, fake):

@@ -104,6 +104,43 @@ def test_bad_claim_value_names_the_field(tmp_path, claimed, message):
         curated.claims(path)
 
 
+def test_real_claims_name_the_article_they_come_from():
+    claims = curated.claims()
+    documents = claims[[column for column in claims.columns if column.startswith("document_")]].drop_duplicates()
+    assert documents.to_dict("records") == [{
+        "document_title": "Mexico: Russia’s Valuable Friend In Latin America – Analysis",
+        "document_author": "Matija Šerić",
+        "document_publisher": "Eurasia Review",
+        "document_published": dt.date(2023, 7, 9),
+        "document_url": "https://www.eurasiareview.com/09072023-mexico-russias-valuable-friend-in-latin-america-analysis/",
+    }]
+
+
+def test_claims_without_a_document_carry_none(tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n" + CLAIM.format(id="c", period="2021", claimed=1))
+    row = curated.claims(path).iloc[0]
+    assert [row[f"document_{field}"] for field in curated.DOCUMENT_FIELDS] == [None] * 5
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("document: an article\n", r"claims.yaml:1: document: field 'document' must be a mapping"),
+        ("document:\n  author: Someone\n", r"claims.yaml:1: document: field 'title' must be a non-empty text"),
+        ("document:\n  title: T\n  url: http://example.org/a\n", r"claims.yaml:3: document: field 'url' must be an https:// link"),
+        ("document:\n  title: T\n  published: 2023-07\n", r"claims.yaml:3: document: field 'published' must be written YYYY-MM-DD"),
+        ("document:\n  title: T\n  published: \"2023-02-30\"\n", r"field 'published' is not a real date"),
+        ("document:\n  title: T\n  editor: Someone\n", r"claims.yaml:3: document: field 'editor' is not a field of the document"),
+    ],
+)
+def test_a_bad_document_is_one_error_naming_file_line_and_field(tmp_path, document, message):
+    path = tmp_path / "claims.yaml"
+    path.write_text(document + "claims:\n" + CLAIM.format(id="c", period="2021", claimed=1))
+    with pytest.raises(SeedError, match=message):
+        curated.claims(path)
+
+
 def test_claim_with_an_unknown_sql_file_is_rejected(tmp_path):
     path = tmp_path / "claims.yaml"
     text = CLAIM.format(id="c", period="2021", claimed=1).replace(

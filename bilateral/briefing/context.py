@@ -117,6 +117,7 @@ class Briefing:
     events: list[dict]
     claims: list[dict]
     claim_counts: dict
+    claims_document: dict | None  # the article the claims come from, when the claims file names it
     changes: dict
     quality_flags: list[dict]
     vintage: str
@@ -165,6 +166,7 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
         events=events,
         claims=claims,
         claim_counts=claim_counts(claims),
+        claims_document=claims_document(claims),
         changes=_changes(connection, pair, previous, events),
         quality_flags=_quality_flags(connection, list(config.countries)),
         vintage=_vintage_summary(freshness, connection),
@@ -402,6 +404,17 @@ VERDICTS = {"supported": N_("supported"), "outdated": N_("outdated"), "contradic
 def claim_rows(connection, language: str) -> list[dict]:
     """Every claim as printed, its curated texts in `language`."""
     return [_claim_row(claim) for claim in _rows(connection, "briefing_claims", language=language)]
+
+
+def claims_document(claims: list[dict]) -> dict | None:
+    """The document the claims come from: its title and a byline of what else is known (author, publisher,
+    day, in the reader's language); None when the claims file names none."""
+    named = next((claim for claim in claims if claim["document_title"]), None)
+    if named is None:
+        return None
+    published = named["document_published"] and wording.event_date(named["document_published"], "day")
+    byline = ", ".join(part for part in (named["document_author"], named["document_publisher"], published) if part)
+    return {"title": named["document_title"], "byline": byline}
 
 
 def _phrases(*pairs: tuple[str, str]) -> list[tuple[re.Pattern, str]]:

@@ -99,9 +99,15 @@ def _claims(briefing) -> str | None:
     checked = counts["supported"] + counts["outdated"] + counts["contradicted"]
     if not checked:
         return None
-    text = _("Of the source article's {checked} checkable figures, {supported} hold, "
-             "{outdated} held only for an earlier year and {contradicted} do not hold",
-             checked=checked, supported=counts["supported"], outdated=counts["outdated"], contradicted=counts["contradicted"])
+    verdicts = {"checked": checked, "supported": counts["supported"], "outdated": counts["outdated"],
+                "contradicted": counts["contradicted"]}
+    if briefing.claims_document:
+        text = _("Of the {checked} checkable figures in {document}, {supported} hold, "
+                 "{outdated} held only for an earlier year and {contradicted} do not hold",
+                 document=_("\u201c{title}\u201d", title=briefing.claims_document["title"]), **verdicts)
+    else:
+        text = _("Of the {checked} checkable curated figures, {supported} hold, "
+                 "{outdated} held only for an earlier year and {contradicted} do not hold", **verdicts)
     example = next((claim for claim in briefing.claims if claim["verdict"] == "outdated" and claim["held_for"]), None)
     if example:
         text += _("; for instance, \u201c{claim}\u201d was true for {held_for}", claim=example["claim_text"].rstrip("."),

@@ -95,7 +95,7 @@ def _section(connection, config: Config, as_of: dt.datetime, language: str) -> d
         event["category_name"] = _(CATEGORY_NAMES.get(event["category"], event["category"]))
         event["show_summary"] = True  # the archive's timeline is the whole record
     return {"pair": config.pair_code, "title": wording.pair_title(config.pair), "claims": claims,
-            "counts": context.claim_counts(claims), "events": events,
+            "counts": context.claim_counts(claims), "document": context.claims_document(claims), "events": events,
             "freshness": context.source_freshness(connection, config, as_of)}
 
 
