@@ -248,7 +248,8 @@ def _parsed_pages(module: ModuleType, pages: list[Page], facts: dict) -> list[Pa
         together = module.parse_landed(pages, facts)
     except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
         raise SchemaDriftError(f"{module.NAME}: {pages[0].response.url}: unexpected shape ({type(error).__name__}: {error})") from None
-    return [answer or _parsed(module, page.request, page.response, facts) for page, answer in zip(pages, together)]
+    return [answer if answer is not None else _parsed(module, page.request, page.response, facts)
+            for page, answer in zip(pages, together)]
 
 
 def _refuse_conflicts(source: str, observations: pd.DataFrame, answers: list[tuple[str, int]]) -> None:
