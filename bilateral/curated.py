@@ -290,7 +290,7 @@ def _claims_document(path: Path, loaded) -> dict:
     check = _Checker(path, Row(value if isinstance(value, dict) else {}, key.start_mark.line + 1, lines), name="document")
     if not isinstance(value, dict):
         raise check.fail("document", f"must be a mapping of {', '.join(DOCUMENT_FIELDS)}")
-    unknown = sorted(set(value) - set(DOCUMENT_FIELDS))
+    unknown = [str(field) for field in value if field not in DOCUMENT_FIELDS]
     if unknown:
         raise check.fail(unknown[0], f"is not a field of the document; allowed: {', '.join(DOCUMENT_FIELDS)}")
     found.update(document_title=check.text("title"), document_author=check.text("author", required=False),
