@@ -128,7 +128,8 @@ def parse_landed(pages: list[Page], facts: dict) -> list[Parsed | None]:
     rows = _landed_rows(list(files))
     if rows is None:
         return [None] * len(pages)
-    # a page with no value here (no rows, or only nulls) is left to `parse` too: it is cheap, and says which
+    # a page with no value here (no rows, or only nulls) is left to `parse` too: it is cheap, and it tells the
+    # API's "no data" answer (no stamp) from a page of nulls
     irregular = set(rows.file[~rows.is_plain]) | (set(range(len(files))) - set(rows.file))
     details = {files[str(page.path)]: _details(page.response) for page in pages}
     values = rows if not irregular else rows[~rows.file.isin(irregular)]  # no copy in the usual case
