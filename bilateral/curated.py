@@ -6,6 +6,7 @@ A bad row is one SeedError naming the file, the line, the field and what is allo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import pandas as pd
 import yaml
 
 from bilateral.errors import SeedError
-from bilateral.paths import data_dir, project_root
+from bilateral.paths import data_dir, project_root, sql_dir
 
 CATEGORIES = ("diplomacy", "trade", "security", "culture", "science", "migration", "energy", "politics", "space", "tourism")
 PRECISIONS = {"day": r"\d{4}-\d{2}-\d{2}", "month": r"\d{4}-\d{2}", "year": r"\d{4}"}
@@ -431,6 +432,24 @@ def _query(file: str) -> str:
     return (project_root() / file).read_text(encoding="utf-8").strip().rstrip(";")
 
 
+def digest(pairs) -> str:
+    """sha256 of everything the curated tables are made of: each pair's code and files, the claims' SQL
+    (sql/claims), the schema (sql/schema) and this module, whose checks decide the rows. Equal digests
+    load equal rows; a file that cannot be read changes the digest, so the reading says what is wrong."""
+    hashed = hashlib.sha256()
+    files = [Path(__file__), *sorted((sql_dir() / "claims").glob("*.sql")), *sorted((sql_dir() / "schema").glob("*.sql"))]
+    for pair in pairs:
+        hashed.update(f"pair {pair.code}\n".encode())
+        files += [path for path in (pair.events, pair.claims) if path is not None]
+    for path in files:
+        try:
+            content = path.read_bytes()
+        except OSError:
+            content = b"unreadable"
+        hashed.update(f"{path}\n{len(content)}\n".encode() + content)
+    return hashed.hexdigest()
+
+
 def for_pairs(pairs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every configured pair's events and claims, each row tagged with its pair (RUS-MEX). A pair without
     curated files has none; an id may be used once across all the files, as the warehouse keys rows by it."""
@@ -442,7 +461,7 @@ def for_pairs(pairs) -> tuple[pd.DataFrame, pd.DataFrame]:
             if path is None:
                 continue
             table = read(path).assign(pair=pair.code)
-            for ident in table[key]:
+            for ident in table.get(key, ()):  # a file with an empty list has no columns at all
                 earlier = first_file.setdefault((kind, ident), path)
                 if earlier != path:
                     raise SeedError(f"{path}: id '{ident}' is already used in {earlier}; ids are unique across pairs")

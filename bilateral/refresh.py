@@ -286,12 +286,11 @@ def _one_line(message: str, limit: int = 400) -> str:
 def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[SourceOutcome]) -> RunSummary:
     """One transaction for the whole run, then the snapshot readers use.
 
-    The curated files are read first: a bad one stops the run before anything is written.
+    The curated files are read before that transaction, unless they are those the last load read:
+    a bad one stops the run with nothing loaded.
     """
-    lags = {source.name: source.stale_after_years for source in config.enabled_sources()}
-    checked = Curated(config.pairs, lags, *curated.for_pairs(config.pairs))
     with warehouse.writer(config.warehouse_path) as connection:
-        status = warehouse.load(connection, run_id, started_at, outcomes, checked, config.home)
+        status = warehouse.load(connection, run_id, started_at, outcomes, _curated(config, connection), config.home)
         try:
             warehouse.publish(connection, config.snapshot_path)
         except warehouse.PublishError as error:
@@ -299,6 +298,16 @@ def load(config: Config, run_id: str, started_at: dt.datetime, outcomes: list[So
             return RunSummary(run_id=run_id, status="failed" if status == "failed" else "partial", outcomes=outcomes,
                               publish_error=str(error))
     return RunSummary(run_id=run_id, status=status, outcomes=outcomes)
+
+
+def _curated(config: Config, connection) -> Curated:
+    """The pairs and their curated files, read and checked; not read again when nothing they are made of
+    changed since the last load (their rows then stay as loaded)."""
+    lags = {source.name: source.stale_after_years for source in config.enabled_sources()}
+    digest = curated.digest(config.pairs)
+    if warehouse.curated_digest(connection) == digest:
+        return Curated(config.pairs, lags, None, None, digest)
+    return Curated(config.pairs, lags, *curated.for_pairs(config.pairs), digest)
 
 
 def run_once(config: Config, full: bool = False) -> RunSummary:

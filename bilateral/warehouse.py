@@ -53,8 +53,9 @@ class Curated:
 
     pairs: tuple[PairConfig, ...]
     stale_after_years: dict[str, int]  # per enabled source
-    events: pd.DataFrame
-    claims: pd.DataFrame
+    events: pd.DataFrame | None  # None (with `digest`): the files are those the last load read, and their rows stay
+    claims: pd.DataFrame | None
+    digest: str | None = None  # curated.digest of what the rows are made of, recorded with them
 
 
 @dataclass
@@ -270,9 +271,8 @@ def load(
         connection.execute("delete from meta.sources")
         for source, years in curated.stale_after_years.items():
             connection.execute("insert into meta.sources values (?, ?)", [source, years])
-        from bilateral.curated import load as load_curated  # with pandas: only a writer needs it
-
-        load_curated(connection, curated.events, curated.claims)
+        if curated.events is not None:
+            _load_curated(connection, curated)
         for outcome in outcomes:
             _insert_fetches(connection, run_id, outcome.fetches)
             if outcome.error is None:
@@ -286,6 +286,21 @@ def load(
     for path in merged:  # recorded for good: the journal entries are done
         path.unlink(missing_ok=True)
     return status
+
+
+def _load_curated(connection, curated: Curated) -> None:
+    from bilateral.curated import load as load_curated  # with pandas: only a writer needs it
+
+    load_curated(connection, curated.events, curated.claims)
+    connection.execute("delete from meta.curated")
+    if curated.digest:
+        connection.execute("insert into meta.curated values (?, now())", [curated.digest])
+
+
+def curated_digest(connection) -> str | None:
+    """The digest of what the curated tables were last loaded from (None: never, or not recorded)."""
+    found = connection.execute("select sha256 from meta.curated").fetchone()
+    return found[0] if found else None
 
 
 def run_status(outcomes: list[SourceOutcome]) -> str:

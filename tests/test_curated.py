@@ -166,6 +166,32 @@ def test_bad_file_stops_the_load_and_changes_nothing(filled, tmp_path, monkeypat
     assert _count(filled, "select count(*) from meta.runs where run_id = 'run-broken'") == 0
 
 
+def test_curated_files_are_read_again_only_when_what_they_are_made_of_changes(settings, tmp_path, monkeypatch):
+    from bilateral import refresh
+    from bilateral.config import load_config
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "events.yaml").write_text(GOOD_EVENT)
+    (folder / "claims.yaml").write_text("claims: []\n")
+    config = load_config(settings)
+    config = dataclasses.replace(config, pairs=(PairConfig(config.pair, events=folder / "events.yaml", claims=folder / "claims.yaml"),))
+    reads = []
+    monkeypatch.setattr(curated, "for_pairs", lambda pairs, read=curated.for_pairs: reads.append(len(pairs)) or read(pairs))
+    now = dt.datetime.now(dt.timezone.utc)
+
+    refresh.load(config, "run-1", now, [])
+    refresh.load(config, "run-2", now, [])
+    assert reads == [1]  # the second load keeps the rows the first one loaded
+    assert _count(config, "select count(*) from core.events") == 1
+
+    (folder / "events.yaml").write_text(GOOD_EVENT.replace("title: Relations established", "title: Relations opened"))
+    refresh.load(config, "run-3", now, [])
+    assert reads == [1, 1]
+    with duckdb.connect(str(config.snapshot_path), read_only=True) as connection:
+        assert connection.execute("select title from core.events").fetchall() == [("Relations opened",)]
+
+
 def _count(config, sql):
     with duckdb.connect(str(config.snapshot_path), read_only=True) as connection:
         return connection.execute(sql).fetchone()[0]

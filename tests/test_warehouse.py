@@ -102,7 +102,8 @@ def test_migrations_are_recorded_and_safe_to_rerun(tmp_path):
         first = connection.execute("select name from meta.migrations order by version").fetchall()
         assert warehouse.migrate(connection) == []
     assert first == [("001_foundation.sql",), ("002_curated.sql",), ("003_publisher_stamps.sql",), ("004_claim_checks.sql",), ("005_briefing_editions.sql",), ("006_series_stamps.sql",),
-                     ("007_translations.sql",), ("008_briefing_languages.sql",), ("009_pairs.sql",), ("010_view_digest.sql",), ("011_claim_documents.sql",)]
+                     ("007_translations.sql",), ("008_briefing_languages.sql",), ("009_pairs.sql",), ("010_view_digest.sql",), ("011_claim_documents.sql",),
+                     ("012_curated_digest.sql",)]
 
 
 def test_views_are_recreated_only_when_their_sql_changed(tmp_path, monkeypatch):
