@@ -97,7 +97,7 @@ def collect(config: Config, source: str, requests: list[Request], known: dict[st
                 continue
             try:
                 for response in module.fetch(client, request):
-                    taken.answer(config, module, request, response, known)
+                    taken.answer(module, request, response, known)
             except BilateralError as error:
                 if request.kind == "data":
                     raise
@@ -148,11 +148,11 @@ class _Taken:
         self.fetches.append(fetch)
         return landed, fetch
 
-    def answer(self, config: Config, module: ModuleType, request: Request, response: Response, known: dict[str, str]) -> None:
+    def answer(self, module: ModuleType, request: Request, response: Response, known: dict[str, str]) -> None:
         landed, fetch = self.land(response, known)
         if request.kind == "metadata" or self.reread or not landed.is_unchanged:
             if request.kind == "data" and hasattr(module, "parse_landed"):
-                self.landed.append((Page(request, response, config.home / landed.path), fetch))
+                self.landed.append((Page(request, response, self.landing.home / landed.path), fetch))
                 return
             answer = _parsed(module, request, response, self.facts)
             self.take(answer, response.url, fetch)

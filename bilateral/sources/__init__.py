@@ -9,8 +9,8 @@
 
 and, where a source's data comes in many pages, optionally
 
-    parse_landed(pages, facts) -> list[Parsed]   what `parse` gives for each page, read together
-                                                 from the landed files
+    parse_landed(pages, facts) -> list[Parsed | None]   what `parse` gives for each page, read
+                                                 together from the landed files; None leaves a page to `parse`
 
 so the refresh treats them alike. A request is of one of three kinds: `data` (values),
 `metadata` (what the publisher says about its release: edition, update stamp; read on
