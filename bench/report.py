@@ -93,7 +93,8 @@ def _rows(report: dict):
         "briefing_new_s", "briefing_unchanged_s", "paced_refresh_s", "slowest_host_paced_s", "paced_ratio",
         "three_pairs_cold_request_ratio", "three_pairs_warm_request_ratio",
         "revision_reload_s", "revision_refresh_s", "naive_s", "naive_ratio", "peak_rss_mib",
-        "million_values", "million_cold_s", "million_rows_per_s", "million_warm_s", "million_peak_rss_mib",
+        "million_values", "million_cold_s", "million_rows_per_s", "million_warm_s", "million_floor_s", "million_cold_floor_ratio",
+        "million_peak_rss_mib",
     ):
         yield key, report.get(key)
     for size in report.get("scale", []):

@@ -59,18 +59,25 @@ MILLION_ECONOMIES = 760  # x 20 indicators x 66 years = 1,003,200 cells, about 9
 
 
 def million(folder: Path) -> dict:
-    """One cold refresh of ~1,000,000 values, then one with nothing changed: time, rate and peak memory."""
+    """One cold refresh of ~1,000,000 values, then one with nothing changed, and the floor on the same pages:
+    time, rate and peak memory."""
     api = SyntheticWorldBank(MILLION_ECONOMIES)
     codes = [economy.iso3 for economy in api.economies]
     api.prime(codes, revisions=(0,))
     with SyntheticServer(api) as server:
         settings = write_settings(folder, server.url)
         refresh = lambda: run_child(job("refresh", settings=str(settings), home=str(folder / "million"), economies=codes))  # noqa: E731
-        cold, warm = refresh(), refresh()
+        server.paths.clear()
+        cold = refresh()
+        pages = [[server.origin + path, {}] for path in server.paths]
+        warm = refresh()
+        floor = run_child(job("floor", pages=pages, database=str(folder / "million" / "floor.duckdb")))
     shutil.rmtree(folder / "million", ignore_errors=True)
     values = cold.result["new"]
     return {"million_values": values, "million_cold_s": round(cold.result["seconds"], 3),
             "million_rows_per_s": round(values / cold.result["seconds"]), "million_warm_s": round(warm.result["seconds"], 3),
+            "million_floor_s": round(floor.result["seconds"], 3),
+            "million_cold_floor_ratio": ratio(cold.result["seconds"], floor.result["seconds"]),
             "million_peak_rss_mib": round(max(cold.peak_rss_mib, warm.peak_rss_mib), 1)}
 
 
