@@ -74,6 +74,30 @@ def test_the_claims_chapter_names_the_article_it_checks_or_says_the_claims_are_c
     assert any("checkable curated figures, " in sentence for sentence in unnamed.findings)
 
 
+def test_the_timeline_names_the_article_it_cites_once_however_an_event_cites_it(config):
+    refresh.run_once(config)
+    briefing = produce.build(config, "2026-11", produce.as_of_moment(config, None))
+    recognition = next(event for event in briefing.events if event["event_id"] == "mexico-recognises-ussr")
+    # data/events.yaml cites the curated copy ("seed article") and the published address of the same article
+    assert recognition["publishers"] == ("Eurasia Review (Matija Šerić, 2023); Wikipedia, mirrored by en.academic.ru;"
+                                         " Embassy of Mexico in Russia (SRE)")
+    assert not any("source article" in event["publishers"] for event in briefing.events)
+    text = " ".join(re.sub(r"<[^>]+>", " ", render.html(briefing)).split())
+    assert ("The source article, cited as Eurasia Review (Matija Šerić, 2023), is"
+            " “Mexico: Russia’s Valuable Friend In Latin America – Analysis”.") in text
+
+
+def test_the_trade_note_names_each_direction_that_rests_on_the_importers_records(config):
+    refresh.run_once(config)
+    briefing = produce.build(config, "2026-11", produce.as_of_moment(config, None))
+    # the IMTS recordings: Russia's exports to Mexico lack 1999, which Mexico's imports hold; Mexico's own
+    # records start in 1999, Russia's in 1992
+    assert briefing.trade_note == (
+        "IMF IMTS records for the pair run from 1992 to 2020."
+        " Russia reported no exports to Mexico for 1999: that year rests on Mexico's import records."
+        " Mexico reported no exports to Russia for 1992–1998: those years rest on Russia's import records.")
+
+
 def test_hostile_text_from_a_server_prints_as_text(config, fake):
     # a publisher stamp that is not a date is quoted (40 characters) in the data-quality table
     fake.set_worldbank_value("SP.POP.TOTL", "MEX", 2021, 126705138.0, lastupdated="<script>alert(1)</script></td>")
@@ -201,3 +225,18 @@ def test_a_chart_is_drawn_once_for_the_same_data_and_language(tmp_path):
         with wording.speaking("es"):  # tick labels and legend follow the language
             assert "from the cache" not in charts.line_chart(series, "GDP", "US$")
     assert len(list(tmp_path.glob("*.svg"))) == 3
+
+
+def test_an_amount_the_article_states_reads_as_stated_with_its_unit_once():
+    from bilateral.briefing import context, wording
+
+    assert [wording.money(value, shortest=True) for value in (700e9, 4.5e9, 20e6, 1.593e9)] == [
+        "$700 bn", "$4.5 bn", "$20 m", "$1.59 bn"]
+    assert wording.money(700e9) == "$700.00 bn"  # a measured amount keeps its fixed decimals
+    claim = {"claimed": 700e9, "observed": None, "unit": "USD", "out_of": None, "verdict": "not checkable",
+             "difference": None, "difference_unit": None, "observed_period": None, "source": None, "tolerance_text": None,
+             "reading": "as stated", "vintage": None, "reason": None}
+    written = [context._claim_row({**claim, "claimed": claimed, "unit": unit}) for claimed, unit in
+               ((700e9, "USD"), (42, "rank"), (50.0, "%"), (5.0, "years"), (1.5, "%"))]
+    assert [(row["claimed_text"], row["unit_text"]) for row in written] == [
+        ("$700 bn", ""), ("42nd", ""), ("50", "%"), ("5", "years"), ("1.5", "%")]

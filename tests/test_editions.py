@@ -111,3 +111,16 @@ def test_an_empty_message_stays_empty_in_every_language():
     for language in TRANSLATED:
         with wording.speaking(language):
             assert wording._("") == ""
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "IMF IMTS holds no 2022 trade of Mexico with the United States; the Netherlands and Russia: the dated events"),
+    ("es", "IMF IMTS holds no 2022 trade of México with Estados Unidos; Países Bajos and Rusia: the dated events"),
+])
+def test_a_country_within_a_sentence_reads_as_the_language_writes_it(language, said):
+    from bilateral.briefing import wording
+
+    with wording.speaking(language):
+        assert wording.with_country_names("IMF IMTS holds no 2022 trade of MEX with USA; NLD and RUS: the dated events") == said
+        opening = wording.with_country_names("USA reported no exports")
+    assert opening == {"en": "The United States reported no exports", "es": "Estados Unidos reported no exports"}[language]

@@ -151,6 +151,8 @@ def test_sources_are_fetched_side_by_side_while_each_keeps_its_interval(fake, se
     times = {prefix: [request.time for request in fake.requests if request.path.startswith(prefix)]
              for prefix in ("/datamapper/", "/sdmx/")}
     for spaced in times.values():  # each host's interval holds
-        assert min(later - earlier for earlier, later in zip(spaced, spaced[1:])) >= 0.29
+        # less 30 ms: the fake server stamps an arrival on a thread of this process, which may wait for the
+        # GIL while three collects and their landings run (a gap of 0.2899 s was seen for 0.3 s kept)
+        assert min(later - earlier for earlier, later in zip(spaced, spaced[1:])) >= 0.27
     # the IMTS answers arrive while DataMapper is still being asked: the two run at the same time
     assert times["/sdmx/"][-1] < times["/datamapper/"][-1]

@@ -142,8 +142,8 @@ def build(connection: duckdb.DuckDBPyConnection, config: Config, period: str, pe
     key_rows, figures = _key_figures(connection, pair)
     trade_rows, trade_note = _trade(connection, pair)
     trade_note = trade_note or _trade_absence(freshness, pair)
-    events = timeline_events(connection, period_start, period_end, as_of, wording.language())
     claims = claim_rows(connection, wording.language())
+    events = timeline_events(connection, period_start, period_end, as_of, wording.language(), claims_document(claims))
     markers = _trade_markers(trade_rows, events)
     briefing = Briefing(
         title=wording.pair_title(pair),
@@ -283,19 +283,24 @@ def _trade(connection, pair: list[str]) -> tuple[list[dict], str]:
     note = ""
     if rows:
         first, last = years[-1], years[0]
-        a, b = (wording.country_name(code) for code in pair)
+        a, b = (wording.country_in_text(code) for code in pair)
         note = _("IMF IMTS records for the pair run from {first} to {last}.", first=first, last=last)
-        missing = sorted(row["year"] for row in rows if row["ab"]["exports_usd"] is None and row["ab"]["imports_usd"] is not None)
-        if missing:
-            note += " " + _("{a} reported no exports to {b} for {years}: those years rest on {b}'s import records.",
-                            a=a, b=b, years=_years_text(missing))
+        for side, exporter, importer in (("ab", a, b), ("ba", b, a)):
+            missing = sorted(row["year"] for row in rows if row[side]["exports_usd"] is None and row[side]["imports_usd"] is not None)
+            if missing:  # one year or several, not a count: every language words them apart
+                said = ONE_YEAR_ON_IMPORTS if len(missing) == 1 else YEARS_ON_IMPORTS
+                note += " " + wording.sentence(_(said, a=exporter, b=importer, years=_years_text(missing)))
     return rows, note
+
+
+ONE_YEAR_ON_IMPORTS = N_("{a} reported no exports to {b} for {years}: that year rests on {b}'s import records.")
+YEARS_ON_IMPORTS = N_("{a} reported no exports to {b} for {years}: those years rest on {b}'s import records.")
 
 
 def _trade_absence(freshness: list[dict], pair: list[str]) -> str:
     """Why the trade table is empty: IMTS answered but holds nothing for the pair, or it never loaded."""
     if any(row["source"] == "imf_trade" and row["state"] == "no data" and row["was_fetched"] for row in freshness):
-        a, b = (wording.country_name(code) for code in pair)
+        a, b = (wording.country_in_text(code) for code in pair)
         return _("IMF IMTS holds no goods trade between {a} and {b}, as either side reports it.", a=a, b=b)
     return _("No bilateral trade data yet: IMF IMTS has not been loaded.")
 
@@ -327,7 +332,7 @@ def _trade_chart(rows: list[dict], markers: list[dict], pair: list[str]) -> dict
         lines.append(charts.Series(_("{direction}, importer's record", direction=label), [(row["year"], row[side]["imports_usd"], False) for row in flows if row[side]["imports_usd"] is not None]))
     drawn = [line for line in lines if line.points]
     years = [year for line in drawn for year, _, _ in line.points]
-    a, b = (wording.country_name(code) for code in pair)
+    a, b = (wording.country_in_text(code) for code in pair)
     return {
         "svg": charts.line_chart(drawn, _("Goods trade between the pair"), "US$", [(m["year"], m["label"]) for m in markers], money=True),
         "caption": _("Goods exports between {a} and {b} in each direction, as the exporter and as the importer record them, "
@@ -376,25 +381,37 @@ def _macro_charts(connection, config: Config) -> list[dict]:
     return found
 
 
-def timeline_events(connection, period_start: dt.date, period_end: dt.date, as_of: dt.datetime, language: str) -> list[dict]:
+def timeline_events(connection, period_start: dt.date, period_end: dt.date, as_of: dt.datetime, language: str,
+                    article: dict | None = None) -> list[dict]:
+    """The pair's curated events; `article` is the document its claims come from (`claims_document`), which
+    the events cite too."""
     events = _rows(connection, "briefing_timeline", language=language)
     recent = as_of.year - RECENT_YEARS
     for event in events:
         event["in_period"] = period_start <= event["event_date"] <= period_end
         event["date_display"] = wording.event_date(event["event_date"], event["date_precision"])
         event["sources"] = json.loads(event["sources"])
-        event["publishers"] = "; ".join(dict.fromkeys(_publisher(source["publisher"]) for source in event["sources"]))
+        event["cites_article"] = any(_is_article(source, article) for source in event["sources"])
+        event["publishers"] = "; ".join(dict.fromkeys(_publisher(source, article) for source in event["sources"]))
         event["show_summary"] = event["is_key"] or event["in_period"] or event["year"] >= recent
     return events
 
 
-def _publisher(name: str) -> str:
-    return _("the source article") if name == "seed article" else name
+def _is_article(source: dict, article: dict | None) -> bool:
+    """Whether a source is the article the claims come from, however an event cites it: the curated copy
+    (publisher "seed article") or its published address."""
+    return source["publisher"] == "seed article" or bool(article and article["url"] and source["url"] == article["url"])
+
+
+def _publisher(source: dict, article: dict | None) -> str:
+    if _is_article(source, article):
+        return article["cited"] if article else _("the source article")
+    return source["publisher"]
 
 
 DIFFERENCE_UNITS = {"places": N_(" places"), "years": N_(" years"), "weeks": N_(" weeks"), "pt": N_(" pt"), "%": "%", "ratio": "",
                     "chapters": N_(" chapters")}
-UNIT_NAMES = {"USD": "US$", "billion USD": N_("US$ billion"), "persons": N_("people"), "rank": N_("rank"), "%": "%",
+UNIT_NAMES = {"USD": "US$", "billion USD": N_("US$ billion"), "persons": N_("people"), "%": "%",
               "years": N_("years"), "weeks": N_("weeks"), "chapters": N_("chapters"), "ratio": N_("ratio"), "pt": N_("pt"),
               "arrivals": N_("arrivals")}
 VERDICTS = {"supported": N_("supported"), "outdated": N_("outdated"), "contradicted": N_("contradicted"),
@@ -412,9 +429,12 @@ def claims_document(claims: list[dict]) -> dict | None:
     named = next((claim for claim in claims if claim["document_title"]), None)
     if named is None:
         return None
-    published = named["document_published"] and wording.event_date(named["document_published"], "day")
-    byline = ", ".join(part for part in (named["document_author"], named["document_publisher"], published) if part)
-    return {"title": named["document_title"], "byline": byline}
+    author, publisher, published = named["document_author"], named["document_publisher"], named["document_published"]
+    byline = ", ".join(part for part in (author, publisher, published and wording.event_date(published, "day")) if part)
+    # as a source among others ("Eurasia Review (Matija Šerić, 2023)"): publisher first, like the rest
+    detail = ", ".join(str(part) for part in (author, published and published.year) if part)
+    cited = f"{publisher} ({detail})" if publisher and detail else publisher or detail or _("the source article")
+    return {"title": named["document_title"], "byline": byline, "url": named["document_url"], "cited": cited}
 
 
 def _phrases(*pairs: tuple[str, str]) -> list[tuple[re.Pattern, str]]:
@@ -448,6 +468,8 @@ CLAIM_PHRASES = _phrases(
     (rf"not within tolerance in {_Y} nor in any earlier year loaded", N_("not within tolerance in {year} nor in any earlier year loaded")),
     ("outside the tolerance under every reading", N_("outside the tolerance under every reading")),
     ("the curated timeline lacks one of the events the span needs", N_("the curated timeline lacks one of the events the span needs")),
+    (rf"IMF IMTS holds no {_Y} trade of {_C} with any partner; a rank needs its trade with all of them \(at least 50\)",
+     N_("IMF IMTS holds no {year} trade of {country} with any partner; a rank needs its trade with all of them (at least 50)")),
     (rf"IMF IMTS holds the trade of {_C} with (?P<n>\d+) partner economies in {_Y}; a rank needs all of them \(at least 50\)",
      N_("IMF IMTS holds the trade of {country} with {n} partner economies in {year}; a rank needs all of them (at least 50)")),
     (rf"IMF IMTS holds no {_Y} trade of {_C} with (?P<partner>[A-Z]{{3}})", N_("IMF IMTS holds no {year} trade of {country} with {partner}")),
@@ -488,12 +510,14 @@ def _claim_row(claim: dict) -> dict:
     observed = wording.number(claim["observed"], decimals)
     said = functools.partial(wording.rephrased, phrases=CLAIM_PHRASES)
     if claim["unit"] == "rank" and claim["observed"] is not None and claim["out_of"]:
-        observed = _("{rank} of {out_of}", rank=f"{claim['observed']:.0f}", out_of=claim["out_of"])
+        observed = _("{ordinal} of {out_of}", ordinal=_claim_amount(claim["observed"], "rank", 0), out_of=claim["out_of"])
     return {
         **claim,
-        "claimed_text": _claim_amount(claim["claimed"], claim["unit"], decimals),
+        "claimed_text": _claim_amount(claim["claimed"], claim["unit"], decimals, stated=True),
         "observed_text": _claim_amount(claim["observed"], claim["unit"], decimals) if claim["unit"] != "rank" else observed,
-        "unit_text": _(UNIT_NAMES.get(claim["unit"], claim["unit"])),
+        # a place (42nd) and an amount written as money ($700 bn) carry their unit already
+        "unit_text": "" if claim["unit"] == "rank" or _is_money(claim["claimed"], claim["unit"])
+                     else _(UNIT_NAMES.get(claim["unit"], claim["unit"])),
         "verdict_text": _(VERDICTS[claim["verdict"]]),
         "difference_text": "" if claim["difference"] is None else wording.signed(
             claim["difference"], {"places": 0, "chapters": 0, "ratio": 2}.get(claim["difference_unit"], 1),
@@ -508,10 +532,17 @@ def _claim_row(claim: dict) -> dict:
     }
 
 
-def _claim_amount(value: float | None, unit: str, decimals: int) -> str:
-    if unit == "USD" and value is not None and abs(value) >= 1e6:
-        return wording.money(value)
-    return wording.number(value, decimals)
+def _claim_amount(value: float | None, unit: str, decimals: int, stated: bool = False) -> str:
+    """An amount of a claim; a `stated` one (the article's) keeps only the decimals it was given with."""
+    if unit == "rank" and value is not None:
+        return wording.ordinal(round(value))
+    if _is_money(value, unit):
+        return wording.money(value, shortest=stated)
+    return wording.number(value, wording.fewest_decimals(value, decimals) if stated and value is not None else decimals)
+
+
+def _is_money(value: float | None, unit: str) -> bool:
+    return unit == "USD" and value is not None and abs(value) >= 1e6
 
 
 def claim_counts(claims: list[dict]) -> dict:

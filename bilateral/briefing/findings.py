@@ -13,7 +13,7 @@ MOST = 7
 
 def sentences(briefing) -> list[str]:
     """The findings, most telling first; a finding whose figures are missing is left out."""
-    a, b = (country["name"] for country in briefing.pair)
+    a, b = (wording.country_in_text(country["code"]) for country in briefing.pair)
     found = [
         _trade(briefing, a, b),
         _economies(briefing, a, b),
@@ -22,7 +22,7 @@ def sentences(briefing) -> list[str]:
         _changes(briefing),
         _claims(briefing),
     ]
-    return [sentence for sentence in found if sentence][:MOST]
+    return [wording.sentence(sentence) for sentence in found if sentence][:MOST]
 
 
 def _row(briefing, key: str) -> dict | None:

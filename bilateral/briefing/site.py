@@ -89,13 +89,14 @@ def _section(connection, config: Config, as_of: dt.datetime, language: str) -> d
     """One pair's part of the archive: its claims, its whole timeline and its sources' states."""
     look_at(connection, config.pair_code)
     claims = context.claim_rows(connection, language)
-    events = context.timeline_events(connection, dt.date.min, dt.date.min, as_of, language)
+    document = context.claims_document(claims)
+    events = context.timeline_events(connection, dt.date.min, dt.date.min, as_of, language, document)
     for event in events:
         event["decade"] = event["year"] // 10 * 10
         event["category_name"] = _(CATEGORY_NAMES.get(event["category"], event["category"]))
         event["show_summary"] = True  # the archive's timeline is the whole record
     return {"pair": config.pair_code, "title": wording.pair_title(config.pair), "claims": claims,
-            "counts": context.claim_counts(claims), "document": context.claims_document(claims), "events": events,
+            "counts": context.claim_counts(claims), "document": document, "events": events,
             "freshness": context.source_freshness(connection, config, as_of)}
 
 

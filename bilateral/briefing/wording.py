@@ -127,9 +127,26 @@ def pair_title(countries: tuple[str, ...] | list[str]) -> str:
     return _("{a} and {b}", a=country_name(countries[0]), b=country_name(countries[1]))
 
 
+# English puts "the" before these names within a sentence: "trade with the United States", "the Netherlands"
+_WITH_THE = re.compile(r"^United |^(Netherlands|Philippines|Bahamas|Gambia|Maldives|Comoros|Seychelles)$|(Islands|Republic)$")
+
+
+def country_in_text(code: str) -> str:
+    """A country's name as it reads within a sentence ("the United States" in English); `sentence` capitalises
+    one that opens it."""
+    name = country_name(code)
+    return f"the {name}" if language() == "en" and _WITH_THE.search(name) else name
+
+
+def sentence(text: str) -> str:
+    """The text with its first letter capitalised: a sentence may open with "the United States"."""
+    return text[:1].upper() + text[1:]
+
+
 def with_country_names(text: str) -> str:
     """A sentence with the ISO alpha-3 codes of countries replaced by their names (USD, GDP... stay)."""
-    return _CODE.sub(lambda match: country_name(match.group(0)), text)
+    named = _CODE.sub(lambda match: country_in_text(match.group(0)), text)
+    return sentence(named) if _CODE.match(text) else named
 
 
 def ordinal(number: int) -> str:
@@ -173,14 +190,21 @@ def signed(value: float | None, decimals: int = 1, suffix: str = "") -> str:
     return ("+" if value > 0 else MINUS) + text + suffix
 
 
-def money(value: float | None) -> str:
-    """US dollars as a reader says them: $1.59 bn, $421.4 m (1,59 mil M US$; 1,59 млрд долл.)."""
+def money(value: float | None, shortest: bool = False) -> str:
+    """US dollars as a reader says them: $1.59 bn, $421.4 m (1,59 mil M US$; 1,59 млрд долл.).
+
+    `shortest` drops the decimals the amount does not have: a round figure someone stated reads
+    $700 bn, not $700.00 bn."""
     if value is None:
         return "–"
     sign = MINUS if value < 0 else ""
-    if abs(value) >= 1e9:
-        return sign + _("${amount} bn", amount=_unsigned(value / 1e9, 2))
-    return sign + _("${amount} m", amount=_unsigned(value / 1e6, 1))
+    scaled, decimals, message = (value / 1e9, 2, N_("${amount} bn")) if abs(value) >= 1e9 else (value / 1e6, 1, N_("${amount} m"))
+    return sign + _(message, amount=_unsigned(scaled, fewest_decimals(scaled, decimals) if shortest else decimals))
+
+
+def fewest_decimals(value: float, most: int) -> int:
+    """The fewest decimals that write `value` as `most` decimals would: 700.00 needs none, 4.50 one."""
+    return next(places for places in range(most + 1) if round(value, places) == round(value, most))
 
 
 def event_date(day: dt.date, precision: str) -> str:

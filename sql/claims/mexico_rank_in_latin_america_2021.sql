@@ -26,7 +26,10 @@ checked as (
             then (select region_rank from in_region where partner_code = 'MEX') end as observed,
         'IMF IMTS, as RUS reports' as source,
         (select max(source_updated) from partners) as vintage,
-        'IMF IMTS holds the trade of RUS with ' || coalesce((select max(partners_ranked) from partners), 0)
-            || ' partner economies in 2021; a rank needs all of them (at least 50)' as reason
+        case when coalesce((select max(partners_ranked) from partners), 0) = 0
+            then 'IMF IMTS holds no 2021 trade of RUS with any partner; a rank needs its trade with all of them (at least 50)'
+            else 'IMF IMTS holds the trade of RUS with ' || (select max(partners_ranked) from partners)
+                || ' partner economies in 2021; a rank needs all of them (at least 50)'
+        end as reason
 )
 select * from checked

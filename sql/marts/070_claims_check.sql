@@ -262,8 +262,11 @@ worded as (
             when observed is null and metric_kind in ('indicator', 'rank')
                 then 'no actual ' || source || ' value for ' || metric_country || ' in ' || period || ' in the warehouse'
             when observed is null and metric_kind = 'duration' then 'the curated timeline lacks one of the events the span needs'
+            when observed is null and metric_kind = 'partner' and unit = 'rank' and coalesce(partners_ranked, 0) = 0
+                then 'IMF IMTS holds no ' || period || ' trade of ' || metric_country
+                    || ' with any partner; a rank needs its trade with all of them (at least 50)'
             when observed is null and metric_kind = 'partner' and unit = 'rank'
-                then 'IMF IMTS holds the trade of ' || metric_country || ' with ' || coalesce(partners_ranked, 0)
+                then 'IMF IMTS holds the trade of ' || metric_country || ' with ' || partners_ranked
                     || ' partner economies in ' || period || '; a rank needs all of them (at least 50)'
             when observed is null and metric_kind = 'partner'
                 then 'IMF IMTS holds no ' || period || ' trade of ' || metric_country || ' with ' || metric_partner
