@@ -124,3 +124,17 @@ def test_a_country_within_a_sentence_reads_as_the_language_writes_it(language, s
         assert wording.with_country_names("IMF IMTS holds no 2022 trade of MEX with USA; NLD and RUS: the dated events") == said
         opening = wording.with_country_names("USA reported no exports")
     assert opening == {"en": "The United States reported no exports", "es": "Estados Unidos reported no exports"}[language]
+
+
+@pytest.mark.parametrize(("language", "latest", "said"), [
+    ("en", "2025", "stale: its latest data are for 2025, 1 year before 2026"),
+    ("en", "2020", "stale: its latest data are for 2020, 6 years before 2026"),
+    ("ru", "2024", "устарел: последние данные — за 2024 г., на 2 года раньше 2026 г."),
+    ("ru", "2021", "устарел: последние данные — за 2021 г., на 5 лет раньше 2026 г."),
+    ("es", "2025", "desactualizada: sus datos más recientes corresponden a 2025, 1 año antes de 2026"),
+])
+def test_a_stale_source_counts_its_years_in_the_words_of_the_language(language, latest, said):
+    from bilateral.briefing import context, wording
+
+    with wording.speaking(language):
+        assert context._state_text("stale", {"latest_period": latest, "fetched_at": "x"}, 2026) == said

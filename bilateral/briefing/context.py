@@ -563,7 +563,7 @@ def _quality_flags(connection, countries: list[str]) -> list[dict]:
 
 STATE_TEXT = {
     "current": N_("current"),
-    "stale": N_("stale: its latest data are for {latest_period}, {age} years before {as_of_year}"),
+    "stale": N_("stale"),  # with no period to count from; else `_state_text` counts the years
     "no data": N_("no data for the pair"),
     "failed": N_("not reached in the latest refresh; its last good data are served"),
     "switched off": N_("switched off"),
@@ -574,8 +574,11 @@ def _state_text(state: str, row: dict, as_of_year: int) -> str:
     if state == "failed" and not row.get("fetched_at"):
         return _("failed: no data loaded yet")
     latest = row.get("latest_period")
-    age = as_of_year - int(latest[:4]) if latest and latest[:4].isdigit() else "?"
-    return _(STATE_TEXT.get(state, state), latest_period=latest, age=age, as_of_year=as_of_year)
+    if state == "stale" and latest and latest[:4].isdigit():
+        return wording.ngettext("stale: its latest data are for {latest_period}, {count} year before {as_of_year}",
+                                "stale: its latest data are for {latest_period}, {count} years before {as_of_year}",
+                                as_of_year - int(latest[:4]), latest_period=latest, as_of_year=as_of_year)
+    return _(STATE_TEXT.get(state, state))
 
 
 def source_freshness(connection, config: Config, as_of: dt.datetime) -> list[dict]:
