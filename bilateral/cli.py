@@ -267,11 +267,12 @@ def site(
 def demo(
     home: Annotated[Path, typer.Option(help="Data directory of the demo, apart from the real one.")] = Path("var/demo"),
     config: ConfigOption = None,
+    language: LanguageOption = Language.en,
 ) -> None:
     """Replay the bundled recordings through the real pipeline, offline, and write a complete briefing."""
     from bilateral import demo as replayed
 
-    summary, pdf = replayed.run(load_config(config), home)
+    summary, pdf = replayed.run(load_config(config), home, language.value)
     typer.echo(f"{_summary_line(summary)}; demo briefing {pdf}")
     raise typer.Exit(EXIT_OK if summary.status == "ok" else EXIT_PARTIAL)
 

@@ -12,12 +12,15 @@ from pathlib import Path
 
 from bilateral import refresh
 from bilateral.briefing import produce
+from bilateral.briefing.wording import N_
 from bilateral.config import Config
 from bilateral.replay import FakeAPI
 
+NOTE = N_("Demo edition: the recorded public data bundled with bilateral ({vintage}), replayed offline; not a live refresh.")
 
-def run(config: Config, home: Path) -> tuple[refresh.RunSummary, Path]:
-    """Refresh from the replayed recordings, then render the briefing; returns the run and the PDF."""
+
+def run(config: Config, home: Path, language: str = "en") -> tuple[refresh.RunSummary, Path]:
+    """Refresh from the replayed recordings, then render the briefing in `language`; returns the run and the PDF."""
     with FakeAPI() as replay:
         urls = {
             "worldbank": replay.worldbank_url,
@@ -31,5 +34,4 @@ def run(config: Config, home: Path) -> tuple[refresh.RunSummary, Path]:
         }
         local = dataclasses.replace(config, home=home, sources=sources)
         summary = refresh.run_once(local)
-    note = "Demo edition: the recorded public data bundled with bilateral ({vintage}), replayed offline; not a live refresh."
-    return summary, produce.run_once(local, note=note)[1].path
+    return summary, produce.run_once(local, note=NOTE, language=language)[1].path

@@ -105,6 +105,15 @@ def test_the_demo_writes_a_complete_briefing_offline(tmp_path):
     assert not (tmp_path / "real").exists()
 
 
+def test_the_demo_says_what_it_shows_in_the_language_asked(tmp_path):
+    done = bilateral("demo", "--home", str(tmp_path / "demo"), "--lang", "ru", home=tmp_path / "real")
+    assert done.returncode == 0, done.stderr
+    pdf = tmp_path / "demo" / "briefings" / done.stdout.strip().rsplit("/", 1)[-1]
+    assert pdf.name.endswith("_rus-mex.ru.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert "Демонстрационный выпуск: записанные общедоступные данные, поставляемые с bilateral (World Bank WDI" in text
+
+
 def test_a_home_that_is_a_file_or_lies_under_one_is_one_line(tmp_path, fake):
     # (a read-only home cannot be shown here: the tests run as root, whom permissions do not stop)
     settings = write_settings(tmp_path, fake)

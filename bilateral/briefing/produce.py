@@ -136,12 +136,13 @@ def run_once(config: Config, period: str | None = None, as_of: str | None = None
              note: str = "", language: str = "en") -> tuple[context.Briefing, Rendered]:
     """The whole briefing in this process: what flows/briefing.py does, without Prefect.
 
-    `note` is printed in a box on page 1 (the demo says what data it shows); "{vintage}" in it
-    becomes the data vintage the briefing prints.
+    `note` (a message, said in `language`) is printed in a box on page 1 (the demo says what data it
+    shows); "{vintage}" in it becomes the data vintage the briefing prints.
     """
     moment = as_of_moment(config, as_of)
     briefing = build(config, period, moment, since, as_of_day(as_of) if as_of else None, language)
-    briefing.note = note.format(vintage=briefing.vintage)
+    with wording.speaking(language):
+        briefing.note = wording._(note, vintage=briefing.vintage)
     rendered = write(config, briefing)
     record(config, briefing, moment, rendered)
     return briefing, rendered
