@@ -74,6 +74,16 @@ def test_the_claims_chapter_names_the_article_it_checks_or_says_the_claims_are_c
     assert any("checkable curated figures, " in sentence for sentence in unnamed.findings)
 
 
+def test_a_change_in_key_figures_is_in_the_unit_it_moves_in(config):
+    refresh.run_once(config)
+    briefing = produce.build(config, "2026-11", produce.as_of_moment(config, None))
+    changes = {row["key"]: [cell["change"] for cell in row["cells"]] for row in briefing.key_rows}
+    # life expectancy moves in years, rates in percentage points, levels in per cent
+    assert all(change.endswith(" years") for change in changes["life_expectancy"]), changes["life_expectancy"]
+    assert all(change.endswith(" pt") for change in changes["growth"] + changes["trade_openness"])
+    assert all(change.endswith("%") for change in changes["gdp"] + changes["population"])
+
+
 def test_the_timeline_names_the_article_it_cites_once_however_an_event_cites_it(config):
     refresh.run_once(config)
     briefing = produce.build(config, "2026-11", produce.as_of_moment(config, None))

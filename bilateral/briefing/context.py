@@ -51,17 +51,17 @@ class Metric:
     unit: str
     scale: float = 1.0
     decimals: int = 1
-    points: bool = False  # changes in percentage points rather than per cent
+    difference: str = ""  # a change as a difference in this unit (" pt", " years"), not in per cent
 
 
 KEY_METRICS = (
     Metric("gdp", N_("GDP, current prices"), "imf_datamapper", "NGDPD", N_("US$ billion"), decimals=0),
     Metric("gdp_per_capita", N_("GDP per person, current prices"), "imf_datamapper", "NGDPDPC", "US$", decimals=0),
     Metric("population", N_("Population"), "worldbank", "SP.POP.TOTL", N_("million"), scale=1e-6),
-    Metric("growth", N_("Real GDP growth"), "imf_datamapper", "NGDP_RPCH", N_("% a year"), points=True),
-    Metric("inflation", N_("Inflation, consumer prices"), "imf_datamapper", "PCPIPCH", N_("% a year"), points=True),
-    Metric("life_expectancy", N_("Life expectancy at birth"), "worldbank", "SP.DYN.LE00.IN", N_("years"), points=True),
-    Metric("trade_openness", N_("Trade in goods and services"), "worldbank", "NE.TRD.GNFS.ZS", N_("% of GDP"), points=True),
+    Metric("growth", N_("Real GDP growth"), "imf_datamapper", "NGDP_RPCH", N_("% a year"), difference=N_(" pt")),
+    Metric("inflation", N_("Inflation, consumer prices"), "imf_datamapper", "PCPIPCH", N_("% a year"), difference=N_(" pt")),
+    Metric("life_expectancy", N_("Life expectancy at birth"), "worldbank", "SP.DYN.LE00.IN", N_("years"), difference=N_(" years")),
+    Metric("trade_openness", N_("Trade in goods and services"), "worldbank", "NE.TRD.GNFS.ZS", N_("% of GDP"), difference=N_(" pt")),
 )
 RANKS = (("NGDPD", N_("World rank by GDP")), ("NGDPDPC", N_("World rank by GDP per person")))
 # (source, indicator, title, axis unit, with_peers): levels show the pair alone, since the
@@ -255,8 +255,8 @@ def _rank_change(now: dict | None, before: dict | None) -> str:
 def _change(metric: Metric, now: dict | None, before: dict | None) -> str:
     if not now or not before:
         return "–"
-    if metric.points:
-        return wording.signed(now["value"] - before["value"], 1, _(" pt"))
+    if metric.difference:
+        return wording.signed(now["value"] - before["value"], 1, _(metric.difference))
     if before["value"] == 0:
         return "–"
     return wording.signed(100 * (now["value"] - before["value"]) / abs(before["value"]), 1, "%")
