@@ -138,3 +138,21 @@ def test_a_stale_source_counts_its_years_in_the_words_of_the_language(language, 
 
     with wording.speaking(language):
         assert context._state_text("stale", {"latest_period": latest, "fetched_at": "x"}, 2026) == said
+
+
+@pytest.mark.parametrize(("language", "revised", "new", "said"), [
+    ("en", 0, 0, "Since the briefing for November 2026, no published value was revised and no new value arrived for the pair."),
+    ("en", 1, 12, "Since the briefing for November 2026, 1 published value was revised and 12 new values arrived for the pair."),
+    ("ru", 3, 0, "Со времени обзора за ноябрь 2026 по паре стран пересмотрено 3 опубликованных значения, не поступило ни одного"
+                 " нового значения."),
+])
+def test_the_finding_on_what_changed_counts_in_the_words_of_the_language(language, revised, new, said):
+    from types import SimpleNamespace
+
+    from bilateral.briefing import findings, wording
+
+    changes = {"has_previous": True, "all_revisions": revised, "new_points": [{"new_values": new}], "previous_period": "November 2026"}
+    if language == "ru":
+        changes["previous_period"] = "ноябрь 2026"
+    with wording.speaking(language):
+        assert findings._changes(SimpleNamespace(changes=changes)) == said

@@ -89,9 +89,12 @@ def _changes(briefing) -> str | None:
     changes = briefing.changes
     if not changes["has_previous"]:
         return None
-    new_values = sum(point["new_values"] for point in changes["new_points"])
-    return _("Since the briefing for {period}, {revised} published values were revised and {new} new values arrived for the pair.",
-             period=changes["previous_period"], revised=changes["all_revisions"], new=new_values)
+    revised, new = changes["all_revisions"], sum(point["new_values"] for point in changes["new_points"])
+    revised_text = wording.ngettext("{count} published value was revised", "{count} published values were revised", revised) \
+        if revised else _("no published value was revised")
+    new_text = wording.ngettext("{count} new value arrived", "{count} new values arrived", new) if new else _("no new value arrived")
+    return _("Since the briefing for {period}, {revised} and {new} for the pair.", period=changes["previous_period"],
+             revised=revised_text, new=new_text)
 
 
 def _claims(briefing) -> str | None:
