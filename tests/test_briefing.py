@@ -250,3 +250,11 @@ def test_an_amount_the_article_states_reads_as_stated_with_its_unit_once():
                ((700e9, "USD"), (42, "rank"), (50.0, "%"), (5.0, "years"), (1.5, "%"))]
     assert [(row["claimed_text"], row["unit_text"]) for row in written] == [
         ("$700 bn", ""), ("42nd", ""), ("50", "%"), ("5", "years"), ("1.5", "%")]
+
+
+def test_a_difference_of_one_place_or_chapter_is_singular():
+    from bilateral.briefing import context
+
+    assert [context._difference(value, unit) for value, unit in
+            ((1, "places"), (-1, "places"), (2, "places"), (0, "places"), (-1, "chapters"), (1.0, "years"), (8.2, "%"))] == [
+        "+1 place", "−1 place", "+2 places", "0 places", "−1 chapter", "+1.0 years", "+8.2%"]

@@ -409,6 +409,7 @@ def _publisher(source: dict, article: dict | None) -> str:
     return source["publisher"]
 
 
+ONE_UNIT = {"places": N_(" place"), "chapters": N_(" chapter")}  # a difference of exactly one
 DIFFERENCE_UNITS = {"places": N_(" places"), "years": N_(" years"), "weeks": N_(" weeks"), "pt": N_(" pt"), "%": "%", "ratio": "",
                     "chapters": N_(" chapters")}
 UNIT_NAMES = {"USD": "US$", "billion USD": N_("US$ billion"), "persons": N_("people"), "%": "%",
@@ -450,6 +451,7 @@ CLAIM_PHRASES = _phrases(
     ("exact", N_("exact")),
     ("more than the claimed value", N_("more than the claimed value")),
     ("less than the claimed value", N_("less than the claimed value")),
+    ("within ±1 place", N_("within ±1 place")),
     (rf"within ±{_N} places", N_("within ±{n} places")),
     (rf"within ±{_N} %", N_("within ±{n} %")),
     (rf"within ±{_N} pt", N_("within ±{n} pt")),
@@ -519,9 +521,7 @@ def _claim_row(claim: dict) -> dict:
         "unit_text": "" if claim["unit"] == "rank" or _is_money(claim["claimed"], claim["unit"])
                      else _(UNIT_NAMES.get(claim["unit"], claim["unit"])),
         "verdict_text": _(VERDICTS[claim["verdict"]]),
-        "difference_text": "" if claim["difference"] is None else wording.signed(
-            claim["difference"], {"places": 0, "chapters": 0, "ratio": 2}.get(claim["difference_unit"], 1),
-            _(DIFFERENCE_UNITS.get(claim["difference_unit"], " " + claim["difference_unit"]))),
+        "difference_text": "" if claim["difference"] is None else _difference(claim["difference"], claim["difference_unit"]),
         "period_text": wording.with_written_dates(said(claim["observed_period"] or "")),
         "source_text": wording.with_country_names(said(claim["source"] or "")),
         "source_id": next((source for source, name in SOURCE_NAMES.items() if (claim["source"] or "").startswith(name)), ""),
@@ -530,6 +530,13 @@ def _claim_row(claim: dict) -> dict:
         "vintage_text": _vintage("", claim["vintage"]) if claim["vintage"] else "",
         "reason_text": wording.with_country_names(said(claim["reason"] or "")),
     }
+
+
+def _difference(value: float, unit: str) -> str:
+    """The signed difference in the claim's unit: +2 places, +1 place, −3.2 years, +8.2%."""
+    counted = unit in ("places", "chapters")
+    said = ONE_UNIT[unit] if counted and abs(round(value)) == 1 else DIFFERENCE_UNITS.get(unit, " " + unit)
+    return wording.signed(value, 0 if counted else 2 if unit == "ratio" else 1, _(said))
 
 
 def _claim_amount(value: float | None, unit: str, decimals: int, stated: bool = False) -> str:

@@ -234,6 +234,7 @@ worded as (
             when bound = 'lower' then 'more than the claimed value'
             when bound = 'upper' then 'less than the claimed value'
             when difference_unit = 'places' and tolerance_value = 0 then 'exact rank'
+            when difference_unit = 'places' and tolerance_value = 1 then 'within ±1 place'
             when difference_unit = 'places' then 'within ±' || cast(tolerance_value as integer) || ' places'
             when difference_unit = '%' then 'within ±' || round(tolerance_value, 1) || ' %'
             when difference_unit = 'pt' then 'within ±' || round(tolerance_value, 1) || ' pt'
