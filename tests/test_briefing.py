@@ -258,3 +258,24 @@ def test_a_difference_of_one_place_or_chapter_is_singular():
     assert [context._difference(value, unit) for value, unit in
             ((1, "places"), (-1, "places"), (2, "places"), (0, "places"), (-1, "chapters"), (1.0, "years"), (8.2, "%"))] == [
         "+1 place", "−1 place", "+2 places", "0 places", "−1 chapter", "+1.0 years", "+8.2%"]
+
+
+def test_against_a_briefing_when_nothing_changed_the_chapter_says_so_in_one_line(config):
+    refresh.run_once(config)
+    brief(config, "2026-10")
+    briefing, _ = brief(config, "2026-11")
+    text = " ".join(re.sub(r"<[^>]+>", " ", render.html(briefing)).split())
+    assert ("Nothing changed: no published value was revised, no new data arrived for the pair and no event was added"
+            " to the timeline.") in text
+    assert "Revised values" not in text and "New events" not in text
+
+
+def test_a_count_in_a_template_sentence_takes_its_number_and_keeps_a_link_a_link():
+    from markupsafe import Markup
+
+    link = Markup('<a href="sources/worldbank.html">World Bank</a>')
+    said = [render.translated_plural("{source}, {indicator}: {count} new value ({first}–{last})",
+                                     "{source}, {indicator}: {count} new values ({first}–{last})",
+                                     count, source=link, indicator="<GDP>", first=2024, last=2025) for count in (1, 2)]
+    assert said == ['<a href="sources/worldbank.html">World Bank</a>, &lt;GDP&gt;: 1 new value (2024–2025)',
+                    '<a href="sources/worldbank.html">World Bank</a>, &lt;GDP&gt;: 2 new values (2024–2025)']

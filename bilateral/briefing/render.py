@@ -35,6 +35,7 @@ def environment() -> jinja2.Environment:
     env.filters["svg_uri"] = svg_uri
     env.filters["inline_svg"] = inline_svg
     env.globals["_"] = translated  # reader text in the language set by wording.speaking
+    env.globals["ngettext"] = translated_plural
     return env
 
 
@@ -44,6 +45,13 @@ def translated(message: str, **values) -> str | Markup:
     if any(isinstance(value, Markup) for value in values.values()):
         return Markup(wording._(message)).format(**values)
     return wording._(message, **values)
+
+
+def translated_plural(singular: str, plural: str, count: int, **values) -> str | Markup:
+    """`wording.ngettext` for templates, escaping as `translated` does."""
+    if any(isinstance(value, Markup) for value in values.values()):
+        return Markup(wording.plural_message(singular, plural, count)).format(count=count, **values)
+    return wording.ngettext(singular, plural, count, **values)
 
 
 def svg_uri(svg: str) -> str:

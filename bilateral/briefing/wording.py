@@ -105,8 +105,12 @@ def _decimal(text: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int, **values) -> str:
     """A sentence whose words follow a count ({count} is filled in)."""
-    text = translations(language()).ngettext(singular, plural, count)
-    return text.format(count=count, **values)
+    return plural_message(singular, plural, count).format(count=count, **values)
+
+
+def plural_message(singular: str, plural: str, count: int) -> str:
+    """The message for `count` in the current language, its placeholders not yet filled in."""
+    return translations(language()).ngettext(singular, plural, count)
 
 
 @functools.cache
