@@ -224,16 +224,17 @@ def last_fetches(path: Path, full: bool = False) -> tuple[dict[str, str], dict[s
     full). A snapshot that cannot be read gives neither: every answer is then read as new and every
     series fetched in full, as a damaged snapshot must not stop the refresh that replaces it.
     """
+    none = None if full else {}
     if not path.exists():
-        return {}, None if full else {}
+        return {}, none
     try:
         with contextlib.closing(reader(path)) as connection:
             known = dict(connection.execute(queries.text("known_fetches")).fetchall())
             rows = [] if full else connection.execute(queries.text("series_state")).fetchall()
     except (WarehouseError, duckdb.Error) as error:
         log.warning("%s: cannot be read (%s); reading every answer as new", path, str(error).splitlines()[0])
-        return {}, None if full else {}
-    return known, None if full else {series: (stamp, at) for series, stamp, at in rows}
+        return {}, none
+    return known, none if full else {series: (stamp, at) for series, stamp, at in rows}
 
 
 def ever_loaded(path: Path) -> bool:

@@ -107,13 +107,12 @@ def parse(request: Request, body: bytes, url: str, fetched_at: dt.datetime, fact
         raise SchemaDriftError(f"{NAME}: {url}: expected a list of rows after the envelope, found {type(rows).__name__}")
     if request.kind == "labels":
         return parsed(labels=[_label(row, url) for row in rows])
-    # per response, not per row; a stamp that is no date is dropped, its values still load
-    stamp, problem = publisher_date(envelope.get("lastupdated"), NAME, url, "lastupdated", fetched_at)
-    details = {"published": stamp, "problems": [problem] if problem else []}
+    details = _details(envelope, url, fetched_at)
+    stamp = _iso(details["published"])
     try:
-        return Parsed(_observation_columns(rows, _iso(stamp)), labels_frame([]), **details)
+        return Parsed(_observation_columns(rows, stamp), labels_frame([]), **details)
     except (KeyError, TypeError, ValueError):  # a row the column reading cannot take: let the row reading name it
-        observations = [obs for obs in (_observation(row, url, _iso(stamp)) for row in rows) if obs]
+        observations = [obs for obs in (_observation(row, url, stamp) for row in rows) if obs]
         return parsed(observations=observations, **details)
 
 
@@ -131,7 +130,8 @@ def parse_landed(pages: list[Page], facts: dict) -> list[Parsed | None]:
     # a page with no value here (no rows, or only nulls) is left to `parse` too: it is cheap, and it tells the
     # API's "no data" answer (no stamp) from a page of nulls
     irregular = set(rows.file[~rows.is_plain]) | (set(range(len(files))) - set(rows.file))
-    details = {files[str(page.path)]: _details(page.response) for page in pages}
+    details = {files[str(page.path)]: _details(_front_envelope(page.response), page.response.url, page.response.fetched_at)
+               for page in pages}
     values = rows if not irregular else rows[~rows.file.isin(irregular)]  # no copy in the usual case
     observations = _observations(values, np.array([_iso(details[file]["published"]) for file in range(len(files))], dtype=object))
     bounds = np.searchsorted(values.file.to_numpy(), np.arange(len(files) + 1))
@@ -155,10 +155,10 @@ def _landed_rows(files: list[str]) -> pd.DataFrame | None:
     return rows
 
 
-def _details(response: Response) -> dict:
-    """The page's publisher stamp, as `parse` reads it."""
-    envelope = _front_envelope(response)
-    stamp, problem = publisher_date(envelope.get("lastupdated"), NAME, response.url, "lastupdated", response.fetched_at)
+def _details(envelope: dict, url: str, fetched_at: dt.datetime) -> dict:
+    """A page's publisher stamp (`lastupdated`, per response, not per row): a stamp that is no date is
+    dropped with a problem said, and the page's values still load."""
+    stamp, problem = publisher_date(envelope.get("lastupdated"), NAME, url, "lastupdated", fetched_at)
     return {"published": stamp, "problems": [problem] if problem else []}
 
 
